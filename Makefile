@@ -28,9 +28,9 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP_PY): requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
+$(STAMP_PY): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Node.js >= $(NODE_MIN) for the CDK CLI and jsii: the machine's if recent enough, else the pinned
@@ -54,7 +54,7 @@ $(STAMP_CLI): package.json package-lock.json $(STAMP_NODE)
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CLI) ## create .venv and install the pinned Python packages, Node.js and CDK CLI
 
 synth: setup ## synthesize every example stack into cdk.out/ (cdk-nag and cfn validation included)
-	cdk synth --quiet --all
+	cdk synth --quiet
 	@echo "Templates:"; ls -1 cdk.out/*.template.json
 
 test: setup ## run the whole test suite

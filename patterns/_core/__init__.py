@@ -1,6 +1,7 @@
 """Shared secure defaults and helpers used by more than one pattern."""
 
 from .alarms import alarm
+from .functions import PYTHON_RUNTIME, python_function
 from .logs import DEFAULT_LOG_RETENTION, log_group
 from .nag import acknowledge
 from .storage import access_logs_bucket, secure_bucket
@@ -9,6 +10,7 @@ from .validation import PRIVATE_NETWORKS, Problems, is_domain_name, is_token, pr
 __all__ = [
     "DEFAULT_LOG_RETENTION",
     "PRIVATE_NETWORKS",
+    "PYTHON_RUNTIME",
     "Problems",
     "access_logs_bucket",
     "acknowledge",
@@ -17,5 +19,6 @@ __all__ = [
     "is_token",
     "log_group",
     "private_network_of",
+    "python_function",
     "secure_bucket",
 ]

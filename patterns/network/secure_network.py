@@ -274,7 +274,7 @@ class SecureNetwork(Construct):
             route_table_ids=[subnet.route_table.route_table_id for subnet in self.vpc.private_subnets],
             vpn_gateway_id=existing_id,
         )
-        propagation.add_dependency(attachment)
+        propagation.node.add_dependency(attachment)
 
     def _add_vpn(self, vpn: SiteToSiteVpn) -> None:
         customer_gateway = ec2.CfnCustomerGateway(

@@ -172,3 +172,21 @@ def test_acknowledge_needs_a_real_reason() -> None:
     stack = new_stack()
     with pytest.raises(ValueError, match="too short"):
         acknowledge(stack, {"AwsSolutions-S1": "because"})
+
+
+def test_python_function_defaults() -> None:
+    from pathlib import Path
+
+    from patterns._core import python_function
+
+    stack = new_stack()
+    code = Path(__file__).parent
+    python_function(stack, "Fn", code_dir=code, handler="x.handler", description="a test function")
+    template = template_of(stack)
+    template.has_resource_properties("AWS::Lambda::Function", {
+        "Runtime": "python3.14", "Architectures": ["arm64"], "TracingConfig": {"Mode": "Active"},
+        "LoggingConfig": Match.object_like({"LogFormat": "JSON"}),
+    })
+    roles = template.find_resources("AWS::IAM::Role")
+    assert all("ManagedPolicyArns" not in r["Properties"] for r in roles.values())
+    template.has_resource("AWS::Logs::LogGroup", {"DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365}})
