@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The example CDK app: every example stack, with cdk-nag AwsSolutions as a validation plugin."""
+"""The example CDK app: every example stack, checked by cdk-nag AwsSolutions and CloudDesignPatternChecks."""
 
 from aws_cdk import App
 
-from stacks import build
+from stacks import build, synth
 
 app = App()
 build(app)
-app.synth()
+synth(app)

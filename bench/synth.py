@@ -26,7 +26,10 @@ def synth_seconds(app_command: str, outdir: str) -> float:
     start = time.perf_counter()
     subprocess.run(
         [str(CDK), "synth", "--quiet", "--all", "--no-notices", "--app", app_command, "--output", outdir],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
 

@@ -12,7 +12,7 @@ import pytest
 from aws_cdk import App, Environment, Stack
 from aws_cdk.assertions import Template
 
-from stacks import create_app, feature_flags
+from stacks import create_app, feature_flags, synth
 
 # Moto and boto3 must never reach a real account from a test.
 for _name, _value in {
@@ -28,7 +28,7 @@ for _name, _value in {
 def example_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole example app, synthesized once (cdk-nag runs as part of it)."""
     outdir = tmp_path_factory.mktemp("cdk.out")
-    create_app(outdir=str(outdir)).synth()
+    synth(create_app(outdir=str(outdir)))
     return outdir
 
 

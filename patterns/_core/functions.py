@@ -65,8 +65,11 @@ def python_function(
         tracing=lambda_.Tracing.ACTIVE if tracing else lambda_.Tracing.DISABLED,
     )
     if tracing:
-        acknowledge(role, {
-            "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments/PutTelemetryRecords support no "
-            "resource-level permissions; '*' is the only valid resource.",
-        })
+        acknowledge(
+            role,
+            {
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments/PutTelemetryRecords support no "
+                "resource-level permissions; '*' is the only valid resource.",
+            },
+        )
     return function

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, FeatureFlags, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -22,12 +22,17 @@ def access_logs_bucket(scope: Construct) -> s3.Bucket:
     existing = stack.node.try_find_child(ACCESS_LOGS_ID)
     if isinstance(existing, s3.Bucket):
         return existing
+    # S3 log delivery is granted by bucket policy when the (cdk init default) feature flag is on; apps
+    # without it get the legacy ACL grant, which needs object-writer ownership.
+    policy_delivery = FeatureFlags.of(stack).is_enabled("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy")
     bucket = s3.Bucket(
         stack,
         ACCESS_LOGS_ID,
         encryption=s3.BucketEncryption.S3_MANAGED,
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        object_ownership=(
+            s3.ObjectOwnership.BUCKET_OWNER_ENFORCED if policy_delivery else s3.ObjectOwnership.OBJECT_WRITER
+        ),
         enforce_ssl=True,
         minimum_tls_version=1.2,
         versioned=True,

@@ -101,7 +101,9 @@ class Problems:
         if value is not None and not is_token(value) and value not in allowed:
             self.add(argument, value, f"must be one of {', '.join(map(repr, allowed))}")
 
-    def cidr(self, argument: str, value: str | None, *, version: int | None = 4) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    def cidr(
+        self, argument: str, value: str | None, *, version: int | None = 4
+    ) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         """Check a CIDR block (host bits must be zero). Returns the parsed network, or None."""
         if value is None or is_token(value):
             return None
@@ -115,11 +117,15 @@ class Problems:
             return None
         return network
 
-    def cidrs(self, argument: str, values: Iterable[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    def cidrs(
+        self, argument: str, values: Iterable[str]
+    ) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         parsed = [self.cidr(f"{argument}[{i}]", v, version=None) for i, v in enumerate(values)]
         return [n for n in parsed if n is not None]
 
-    def ip(self, argument: str, value: str | None, *, version: int | None = None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    def ip(
+        self, argument: str, value: str | None, *, version: int | None = None
+    ) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         """Check a single IP address. Returns the parsed address, or None."""
         if value is None or is_token(value):
             return None
@@ -146,12 +152,18 @@ class Problems:
 
     def domain(self, argument: str, value: str | None) -> None:
         if value is not None and not is_token(value) and not is_domain_name(value):
-            self.add(argument, value, "not a valid domain name (letters, digits and hyphens in dot-separated labels)")
+            self.add(
+                argument,
+                value,
+                "not a valid domain name (letters, digits and hyphens in dot-separated labels)",
+            )
 
     def conflict(self, first: str, first_value: Any, second: str, second_value: Any) -> None:
         """Two options that cannot be given together."""
         if first_value is not None and second_value is not None:
-            self.add(first, first_value, f"cannot be combined with {second}={second_value!r}; pass one of them")
+            self.add(
+                first, first_value, f"cannot be combined with {second}={second_value!r}; pass one of them"
+            )
 
     def raise_if_any(self) -> None:
         if self._items:

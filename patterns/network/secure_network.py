@@ -122,7 +122,9 @@ class SecureNetwork(Construct):
         problems = Problems("SecureNetwork")
         vpc_network = problems.cidr("cidr", cidr)
         if vpc_network is not None:
-            problems.require(16 <= vpc_network.prefixlen <= 20, "cidr", cidr, "prefix must be between /16 and /20")
+            problems.require(
+                16 <= vpc_network.prefixlen <= 20, "cidr", cidr, "prefix must be between /16 and /20"
+            )
         azs = list(availability_zones) if availability_zones is not None else None
         az_count = len(azs) if azs is not None else max_azs
         if azs is not None:
@@ -141,13 +143,18 @@ class SecureNetwork(Construct):
             )
         for name in interface_endpoints:
             problems.one_of("interface_endpoints", name, INTERFACE_ENDPOINTS)
-        for argument, ports in (("egress_ports", egress_ports), ("public_ingress_ports", public_ingress_ports)):
+        for argument, ports in (
+            ("egress_ports", egress_ports),
+            ("public_ingress_ports", public_ingress_ports),
+        ):
             for port in ports:
                 problems.between(argument, port, 1, 65535)
         on_prem = problems.cidrs("on_premises_cidrs", on_premises_cidrs)
         for text, network in zip(on_premises_cidrs, on_prem, strict=False):
             if vpc_network is not None and network.version == 4 and network.overlaps(vpc_network):
-                problems.add("on_premises_cidrs", text, f"overlaps the VPC cidr {cidr!r}; routes would be ambiguous")
+                problems.add(
+                    "on_premises_cidrs", text, f"overlaps the VPC cidr {cidr!r}; routes would be ambiguous"
+                )
         if vpn is not None:
             problems.public_ip("vpn.customer_gateway_ip", vpn.customer_gateway_ip, version=4)
             if vpn.bgp_asn is not None:
@@ -159,13 +166,19 @@ class SecureNetwork(Construct):
                 if net is not None:
                     problems.require(
                         net.prefixlen == 30 and net.subnet_of(ipaddress.ip_network("169.254.0.0/16")),
-                        "vpn.tunnel_inside_cidrs", inside, "must be a /30 inside 169.254.0.0/16",
+                        "vpn.tunnel_inside_cidrs",
+                        inside,
+                        "must be a /30 inside 169.254.0.0/16",
                     )
         if amazon_side_asn is not None:
-            problems.conflict("amazon_side_asn", amazon_side_asn, "virtual_private_gateway_id", virtual_private_gateway_id)
+            problems.conflict(
+                "amazon_side_asn", amazon_side_asn, "virtual_private_gateway_id", virtual_private_gateway_id
+            )
             problems.require(
                 64512 <= amazon_side_asn <= 65534 or 4200000000 <= amazon_side_asn <= 4294967294,
-                "amazon_side_asn", amazon_side_asn, "must be a private ASN (64512-65534 or 4200000000-4294967294)",
+                "amazon_side_asn",
+                amazon_side_asn,
+                "must be a private ASN (64512-65534 or 4200000000-4294967294)",
             )
         problems.raise_if_any()
 
@@ -179,12 +192,18 @@ class SecureNetwork(Construct):
             nat_gateways=az_count if nat_gateway_per_az else 1,
             restrict_default_security_group=True,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=PUBLIC_MASK,
-                                        map_public_ip_on_launch=False),
-                ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
-                                        cidr_mask=PRIVATE_MASK),
-                ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED,
-                                        cidr_mask=ISOLATED_MASK),
+                ec2.SubnetConfiguration(
+                    name="Public",
+                    subnet_type=ec2.SubnetType.PUBLIC,
+                    cidr_mask=PUBLIC_MASK,
+                    map_public_ip_on_launch=False,
+                ),
+                ec2.SubnetConfiguration(
+                    name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=PRIVATE_MASK
+                ),
+                ec2.SubnetConfiguration(
+                    name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=ISOLATED_MASK
+                ),
             ],
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
@@ -202,7 +221,10 @@ class SecureNetwork(Construct):
         if interface_endpoints:
             # One security group for all interface endpoints: HTTPS from inside the VPC only.
             self.endpoint_security_group = ec2.SecurityGroup(
-                self, "EndpointSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+                self,
+                "EndpointSecurityGroup",
+                vpc=self.vpc,
+                allow_all_outbound=False,
                 description="Interface endpoints: HTTPS from the VPC only",
             )
             self.endpoint_security_group.add_ingress_rule(
@@ -247,18 +269,36 @@ class SecureNetwork(Construct):
         # gateway endpoints (public service addresses, no prefix lists in NACLs) keep working.
         isolated_rules: list[AclRule] = [*both_ways(vpc_cidr), *outbound_to_internet([443])]
         self.network_acls = {
-            "Public": tier_acl(self, "PublicAcl", vpc=self.vpc, rules=public_rules,
-                               subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)),
-            "Private": tier_acl(self, "PrivateAcl", vpc=self.vpc, rules=private_rules,
-                                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)),
-            "Isolated": tier_acl(self, "IsolatedAcl", vpc=self.vpc, rules=isolated_rules,
-                                 subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)),
+            "Public": tier_acl(
+                self,
+                "PublicAcl",
+                vpc=self.vpc,
+                rules=public_rules,
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            ),
+            "Private": tier_acl(
+                self,
+                "PrivateAcl",
+                vpc=self.vpc,
+                rules=private_rules,
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ),
+            "Isolated": tier_acl(
+                self,
+                "IsolatedAcl",
+                vpc=self.vpc,
+                rules=isolated_rules,
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+            ),
         }
         for acl in self.network_acls.values():
-            acknowledge(acl, {
-                "AwsSolutions-VPC3": "Per-tier NACLs are this pattern's purpose: a stateless second layer "
-                "under the security groups, with explicit entries both ways.",
-            })
+            acknowledge(
+                acl,
+                {
+                    "AwsSolutions-VPC3": "Per-tier NACLs are this pattern's purpose: a stateless second layer "
+                    "under the security groups, with explicit entries both ways.",
+                },
+            )
 
     def _add_vpn_gateway(self, existing_id: str | None, amazon_side_asn: int | None) -> None:
         if existing_id is None:
@@ -278,7 +318,10 @@ class SecureNetwork(Construct):
 
     def _add_vpn(self, vpn: SiteToSiteVpn) -> None:
         customer_gateway = ec2.CfnCustomerGateway(
-            self, "CustomerGateway", type="ipsec.1", ip_address=vpn.customer_gateway_ip,
+            self,
+            "CustomerGateway",
+            type="ipsec.1",
+            ip_address=vpn.customer_gateway_ip,
             bgp_asn=vpn.bgp_asn if vpn.bgp_asn is not None else 65000,
         )
         tunnels = [
@@ -297,7 +340,10 @@ class SecureNetwork(Construct):
         if vpn.bgp_asn is None:
             for index, cidr in enumerate(self.on_premises_cidrs):
                 ec2.CfnVPNConnectionRoute(
-                    self, f"VpnRoute{index}", destination_cidr_block=cidr, vpn_connection_id=self.vpn_connection.ref
+                    self,
+                    f"VpnRoute{index}",
+                    destination_cidr_block=cidr,
+                    vpn_connection_id=self.vpn_connection.ref,
                 )
 
     def _add_alarms(self, topic: sns.ITopic | None) -> list[cw.Alarm]:
@@ -306,31 +352,41 @@ class SecureNetwork(Construct):
             nat = subnet.node.try_find_child("NATGateway")
             if not isinstance(nat, ec2.CfnNatGateway):
                 continue
-            created.append(alarm(
-                self, f"NatPortAllocationErrors{index}",
-                metric=cw.Metric(
-                    namespace="AWS/NATGateway", metric_name="ErrorPortAllocation",
-                    dimensions_map={"NatGatewayId": nat.ref}, statistic="Sum", period=Duration.minutes(5),
-                ),
-                threshold=1,
-                description="The NAT gateway could not allocate a source port: connections from the private "
-                "tier are failing. Add a NAT gateway per AZ or spread the traffic.",
-                topic=topic,
-            ))
+            created.append(
+                alarm(
+                    self,
+                    f"NatPortAllocationErrors{index}",
+                    metric=cw.Metric(
+                        namespace="AWS/NATGateway",
+                        metric_name="ErrorPortAllocation",
+                        dimensions_map={"NatGatewayId": nat.ref},
+                        statistic="Sum",
+                        period=Duration.minutes(5),
+                    ),
+                    threshold=1,
+                    description="The NAT gateway could not allocate a source port: connections from the private "
+                    "tier are failing. Add a NAT gateway per AZ or spread the traffic.",
+                    topic=topic,
+                )
+            )
         if self.vpn_connection is not None:
-            created.append(alarm(
-                self, "VpnTunnelDown",
-                metric=cw.Metric(
-                    namespace="AWS/VPN", metric_name="TunnelState",
-                    dimensions_map={"VpnId": self.vpn_connection.ref}, statistic="Maximum", period=Duration.minutes(5),
-                ),
-                threshold=1,
-                comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
-                evaluation_periods=3,
-                treat_missing_data=cw.TreatMissingData.BREACHING,
-                description="No VPN tunnel has been up for 15 minutes: the on-premises network is unreachable.",
-                topic=topic,
-            ))
+            created.append(
+                alarm(
+                    self,
+                    "VpnTunnelDown",
+                    metric=cw.Metric(
+                        namespace="AWS/VPN",
+                        metric_name="TunnelState",
+                        dimensions_map={"VpnId": self.vpn_connection.ref},
+                        statistic="Maximum",
+                        period=Duration.minutes(5),
+                    ),
+                    threshold=1,
+                    comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+                    evaluation_periods=3,
+                    treat_missing_data=cw.TreatMissingData.BREACHING,
+                    description="No VPN tunnel has been up for 15 minutes: the on-premises network is unreachable.",
+                    topic=topic,
+                )
+            )
         return created
-
-

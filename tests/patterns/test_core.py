@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk import RemovalPolicy, Token
+from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match
-from aws_cdk import aws_cloudwatch as cw
 
-from patterns._core import Problems, acknowledge, alarm, is_domain_name, log_group, private_network_of, secure_bucket
+from patterns._core import (
+    Problems,
+    acknowledge,
+    alarm,
+    is_domain_name,
+    log_group,
+    private_network_of,
+    secure_bucket,
+)
 from tests.conftest import new_stack, template_of
 
 
@@ -67,10 +75,19 @@ class TestProblems:
 @pytest.mark.parametrize(
     ("address", "network"),
     [
-        ("10.1.2.3", "10.0.0.0/8"), ("172.31.0.1", "172.16.0.0/12"), ("192.168.1.1", "192.168.0.0/16"),
-        ("100.100.0.1", "100.64.0.0/10"), ("169.254.169.254", "169.254.0.0/16"), ("127.0.0.1", "127.0.0.0/8"),
-        ("fd00::1", "fc00::/7"), ("fe80::1", "fe80::/10"), ("::1", "::1/128"),
-        ("203.0.113.10", None), ("8.8.8.8", None), ("2001:4860::8888", None), ("172.32.0.1", None),
+        ("10.1.2.3", "10.0.0.0/8"),
+        ("172.31.0.1", "172.16.0.0/12"),
+        ("192.168.1.1", "192.168.0.0/16"),
+        ("100.100.0.1", "100.64.0.0/10"),
+        ("169.254.169.254", "169.254.0.0/16"),
+        ("127.0.0.1", "127.0.0.0/8"),
+        ("fd00::1", "fc00::/7"),
+        ("fe80::1", "fe80::/10"),
+        ("::1", "::1/128"),
+        ("203.0.113.10", None),
+        ("8.8.8.8", None),
+        ("2001:4860::8888", None),
+        ("172.32.0.1", None),
     ],
 )
 def test_private_network_of(address: str, network: str | None) -> None:
@@ -82,7 +99,9 @@ def test_valid_domain_names(name: str) -> None:
     assert is_domain_name(name)
 
 
-@pytest.mark.parametrize("name", ["", "localhost", "-bad.example", "bad-.example", "a..b", "sp ace.example", "a" * 64 + ".com"])
+@pytest.mark.parametrize(
+    "name", ["", "localhost", "-bad.example", "bad-.example", "a..b", "sp ace.example", "a" * 64 + ".com"]
+)
 def test_invalid_domain_names(name: str) -> None:
     assert not is_domain_name(name)
 
@@ -97,26 +116,43 @@ class TestSecureBucket:
             {
                 "DeletionPolicy": "Retain",
                 "UpdateReplacePolicy": "Retain",
-                "Properties": Match.object_like({
-                    "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                    ]},
-                    "VersioningConfiguration": {"Status": "Enabled"},
-                    "PublicAccessBlockConfiguration": {
-                        "BlockPublicAcls": True, "BlockPublicPolicy": True,
-                        "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
-                    },
-                    "LoggingConfiguration": Match.object_like({"LogFilePrefix": "Data/"}),
-                }),
+                "Properties": Match.object_like(
+                    {
+                        "BucketEncryption": {
+                            "ServerSideEncryptionConfiguration": [
+                                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                            ]
+                        },
+                        "VersioningConfiguration": {"Status": "Enabled"},
+                        "PublicAccessBlockConfiguration": {
+                            "BlockPublicAcls": True,
+                            "BlockPublicPolicy": True,
+                            "IgnorePublicAcls": True,
+                            "RestrictPublicBuckets": True,
+                        },
+                        "LoggingConfiguration": Match.object_like({"LogFilePrefix": "Data/"}),
+                    }
+                ),
             },
         )
         # TLS enforced and TLS 1.2 minimum in the bucket policy.
-        template.has_resource_properties("AWS::S3::BucketPolicy", {
-            "PolicyDocument": {"Statement": Match.array_with([
-                Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
-                Match.object_like({"Effect": "Deny", "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}),
-            ])}
-        })
+        template.has_resource_properties(
+            "AWS::S3::BucketPolicy",
+            {
+                "PolicyDocument": {
+                    "Statement": Match.array_with(
+                        [
+                            Match.object_like(
+                                {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                            ),
+                            Match.object_like(
+                                {"Effect": "Deny", "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}
+                            ),
+                        ]
+                    )
+                }
+            },
+        )
 
     def test_one_access_log_bucket_per_stack(self) -> None:
         stack = new_stack()
@@ -132,21 +168,40 @@ class TestSecureBucket:
         key = kms.Key(stack, "Key", enable_key_rotation=True)
         secure_bucket(stack, "Data", encryption_key=key, removal_policy=RemovalPolicy.DESTROY)
         template = template_of(stack)
-        template.has_resource("AWS::S3::Bucket", {
-            "DeletionPolicy": "Delete",
-            "Properties": Match.object_like({"BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                Match.object_like({"ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"}),
-                                   "BucketKeyEnabled": True})
-            ]}}),
-        })
+        template.has_resource(
+            "AWS::S3::Bucket",
+            {
+                "DeletionPolicy": "Delete",
+                "Properties": Match.object_like(
+                    {
+                        "BucketEncryption": {
+                            "ServerSideEncryptionConfiguration": [
+                                Match.object_like(
+                                    {
+                                        "ServerSideEncryptionByDefault": Match.object_like(
+                                            {"SSEAlgorithm": "aws:kms"}
+                                        ),
+                                        "BucketKeyEnabled": True,
+                                    }
+                                )
+                            ]
+                        }
+                    }
+                ),
+            },
+        )
 
 
 def test_log_group_defaults_to_a_year_and_retain() -> None:
     stack = new_stack()
     log_group(stack, "Logs")
-    template_of(stack).has_resource("AWS::Logs::LogGroup", {
-        "DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365},
-    })
+    template_of(stack).has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "DeletionPolicy": "Retain",
+            "Properties": {"RetentionInDays": 365},
+        },
+    )
 
 
 def test_log_group_retention_option() -> None:
@@ -160,12 +215,15 @@ def test_alarm_notifies_topic_on_alarm_and_ok() -> None:
     topic = sns.Topic(stack, "Topic")
     metric = cw.Metric(namespace="X", metric_name="Y")
     alarm(stack, "A", metric=metric, threshold=1, description="something broke", topic=topic)
-    template_of(stack).has_resource_properties("AWS::CloudWatch::Alarm", {
-        "AlarmActions": [{"Ref": Match.string_like_regexp("Topic")}],
-        "OKActions": [{"Ref": Match.string_like_regexp("Topic")}],
-        "TreatMissingData": "notBreaching",
-        "AlarmDescription": "something broke",
-    })
+    template_of(stack).has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmActions": [{"Ref": Match.string_like_regexp("Topic")}],
+            "OKActions": [{"Ref": Match.string_like_regexp("Topic")}],
+            "TreatMissingData": "notBreaching",
+            "AlarmDescription": "something broke",
+        },
+    )
 
 
 def test_acknowledge_needs_a_real_reason() -> None:
@@ -183,10 +241,17 @@ def test_python_function_defaults() -> None:
     code = Path(__file__).parent
     python_function(stack, "Fn", code_dir=code, handler="x.handler", description="a test function")
     template = template_of(stack)
-    template.has_resource_properties("AWS::Lambda::Function", {
-        "Runtime": "python3.14", "Architectures": ["arm64"], "TracingConfig": {"Mode": "Active"},
-        "LoggingConfig": Match.object_like({"LogFormat": "JSON"}),
-    })
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Runtime": "python3.14",
+            "Architectures": ["arm64"],
+            "TracingConfig": {"Mode": "Active"},
+            "LoggingConfig": Match.object_like({"LogFormat": "JSON"}),
+        },
+    )
     roles = template.find_resources("AWS::IAM::Role")
     assert all("ManagedPolicyArns" not in r["Properties"] for r in roles.values())
-    template.has_resource("AWS::Logs::LogGroup", {"DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365}})
+    template.has_resource(
+        "AWS::Logs::LogGroup", {"DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365}}
+    )
