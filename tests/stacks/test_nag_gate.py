@@ -10,7 +10,7 @@ from aws_cdk import Acknowledgment, App, Stack, Validations
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks
 
-from stacks import feature_flags
+from stacks import feature_flags, synth, unacknowledged_findings
 
 
 def _app_with_unencrypted_queue(outdir: Path, *, acknowledged: bool) -> App:
@@ -43,7 +43,33 @@ def test_acknowledged_findings_let_synthesis_pass(tmp_path: Path) -> None:
 
 
 def test_example_app_has_no_unacknowledged_finding(example_assembly: Path) -> None:
-    """The example app synthesized (the fixture would have raised otherwise); nothing failed in its report."""
+    """Neither errors nor warnings are left in the example app's validation report."""
     assert (example_assembly / "manifest.json").exists()
-    for report in example_assembly.glob("**/validation-report.json"):
-        assert '"status": "failure"' not in report.read_text()
+    assert unacknowledged_findings(example_assembly) == []
+
+
+def test_unacknowledged_warning_fails_the_example_gate(tmp_path: Path) -> None:
+    """A warning alone does not fail CDK's synthesis (for our plugin); stacks.synth makes it fail."""
+    from aws_cdk import aws_batch as batch
+
+    from patterns.checks import CloudDesignPatternChecks
+    from patterns.checks.rules import batch_min_vcpus_zero
+
+    app = App(outdir=str(tmp_path), context=feature_flags())
+    stack = Stack(app, "Warn")
+    batch.CfnComputeEnvironment(
+        stack,
+        "Env",
+        type="MANAGED",
+        compute_resources=batch.CfnComputeEnvironment.ComputeResourcesProperty(
+            type="EC2",
+            minv_cpus=4,
+            maxv_cpus=16,
+            subnets=["subnet-0123456789abcdef0"],
+            instance_role="arn:aws:iam::123456789012:instance-profile/ecs",
+            instance_types=["g5.xlarge"],
+        ),
+    )
+    Validations.of(app).add_plugins(CloudDesignPatternChecks(rules=[batch_min_vcpus_zero]))
+    with pytest.raises(SystemExit, match="warning CDP-BatchMinVcpusZero: Warn/Env"):
+        synth(app)

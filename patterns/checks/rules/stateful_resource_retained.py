@@ -1,0 +1,38 @@
+"""CDP-StatefulResourceRetained: data outlives the stack. Buckets, tables, file systems, user pools,
+registries, databases and log groups are retained (or snapshotted) on deletion and replacement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import COMPLIANT, Result, Severity, Template, non_compliant
+
+RULE_ID = "CDP-StatefulResourceRetained"
+SEVERITY = Severity.ERROR
+RESOURCE_TYPES = (
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::EFS::FileSystem",
+    "AWS::FSx::FileSystem",
+    "AWS::Cognito::UserPool",
+    "AWS::ECR::Repository",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Logs::LogGroup",
+    "AWS::KMS::Key",
+    "AWS::SecretsManager::Secret",
+)
+FIX = "Keep the default removal policy (RETAIN); pass RemovalPolicy.DESTROY only for throw-away environments."
+KEEPS_DATA = ("Retain", "RetainExceptOnCreate", "Snapshot")
+
+
+def evaluate(logical_id: str, resource: dict[str, Any], template: Template) -> Result:
+    deletion = resource.get("DeletionPolicy", "Delete")
+    replace = resource.get("UpdateReplacePolicy", "Delete")
+    if deletion in KEEPS_DATA and replace in KEEPS_DATA:
+        return COMPLIANT
+    return non_compliant(
+        f"{resource['Type']} is deleted with the stack (DeletionPolicy={deletion}, UpdateReplacePolicy={replace}).",
+        "DeletionPolicy",
+    )
