@@ -1,0 +1,58 @@
+"""Domain-name helpers: normalising, comparing and checking the names that DNS patterns take."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .._core import Problems, is_domain_name, is_token
+
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_NAME_CHARS = re.compile(r"[^A-Za-z0-9-]+")
+
+
+def normalise(domain: str) -> str:
+    """``Corp.Example.COM.`` -> ``corp.example.com``: how names compare (DNS is case-insensitive)."""
+    return domain.rstrip(".").lower()
+
+
+def is_under(name: str, parent: str) -> bool:
+    """True when ``name`` is a strict sub-domain of ``parent`` (``a.corp.example.com`` under ``corp.example.com``)."""
+    return normalise(name).endswith("." + normalise(parent))
+
+
+def is_record_name(value: str) -> bool:
+    """A record name: a host name of one or more labels, optionally starting with a ``*`` wildcard label."""
+    name = value.rstrip(".")
+    if not name or len(name) > 253:
+        return False
+    labels = name.split(".")
+    if labels[0] == "*":
+        labels = labels[1:]
+    return all(_LABEL.match(label) for label in labels)
+
+
+def resource_name(prefix: str, domain: str) -> str:
+    """A Route 53 Resolver name (letters, digits, hyphens, at most 64) for ``domain``: ``fwd-corp-example-com``."""
+    return f"{prefix}-{_NAME_CHARS.sub('-', normalise(domain))}"[:64].rstrip("-")
+
+
+def check_domains(problems: Problems, argument: str, domains: Sequence[str]) -> list[str]:
+    """Check each name of ``domains`` and that none repeats; return the valid ones, normalised (tokens skipped)."""
+    valid: list[str] = []
+    for index, domain in enumerate(domains):
+        if is_token(domain):
+            continue
+        if not is_domain_name(domain):
+            problems.add(
+                f"{argument}[{index}]",
+                domain,
+                "not a valid domain name (letters, digits and hyphens in dot-separated labels)",
+            )
+            continue
+        name = normalise(domain)
+        if name in valid:
+            problems.add(f"{argument}[{index}]", domain, "is listed twice")
+            continue
+        valid.append(name)
+    return valid
