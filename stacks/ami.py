@@ -1,0 +1,68 @@
+"""Example stack: AMI maintenance (golden image pipeline, AMI backups, a fleet configured at boot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from patterns.ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ShellStep
+from patterns.network import SESSION_MANAGER_ENDPOINTS, SecureNetwork
+
+from . import context
+
+
+class AmiMaintenanceStack(Stack):
+    """Context keys (defaults synthesize without an account):
+
+    - ``ami_name``: the golden image's name, default ``web``
+    - ``ami_schedule``: when it is rebuilt, default ``cron(0 3 ? * SUN *)`` (Sundays 03:00 UTC)
+    - ``fleet_size``: instances in the fleet, default ``2``
+
+    First deploy: the pipeline's SSM parameter is created here with the Amazon Linux 2023 AMI id, so the
+    fleet reads it at launch (``resolve:ssm:``) and starts before the first build; each build overwrites
+    it and ``aws autoscaling start-instance-refresh`` moves the fleet onto the new image.
+    """
+
+    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        self.network = SecureNetwork(
+            self, "Network", interface_endpoints=SESSION_MANAGER_ENDPOINTS, alarm_topic=self.alarm_topic
+        )
+        self.pipeline = GoldenImagePipeline(
+            self,
+            "GoldenImage",
+            name=context.text(self, "ami_name", "web"),
+            vpc=self.network.vpc,
+            build_steps=[
+                ShellStep("InstallNginx", ["dnf install -y nginx", "systemctl enable nginx"]),
+            ],
+            test_steps=[ShellStep("NginxInstalled", ["rpm -q nginx", "systemctl is-enabled nginx"])],
+            schedule=context.text(self, "ami_schedule", "cron(0 3 ? * SUN *)"),
+            alarm_topic=self.alarm_topic,
+        )
+        self.backups = AmiBackupPolicy(
+            self, "Backups", target_tags={"Backup": "ami"}, retain_count=7, deprecate_count=5
+        )
+        size = context.number(self, "fleet_size", 2)
+        self.fleet = BootstrappedFleet(
+            self,
+            "Fleet",
+            vpc=self.network.vpc,
+            image_parameter=self.pipeline.image_parameter or self.pipeline.image_parameter_name,
+            resolve_image_at_launch=True,
+            min_capacity=size,
+            max_capacity=size * 2,
+            boot_commands=[
+                "hostname > /usr/share/nginx/html/index.html",
+                "systemctl start nginx",
+            ],
+            load_balancer="internal",
+            alarm_topic=self.alarm_topic,
+        )
+        CfnOutput(self, "ImageParameter", value=self.pipeline.image_parameter_name)
+        CfnOutput(self, "PipelineArn", value=self.pipeline.pipeline_arn)
+        CfnOutput(self, "FleetGroup", value=self.fleet.auto_scaling_group.auto_scaling_group_name)
