@@ -1,0 +1,28 @@
+"""Serverless web: a static site rendered on first request, and a Cognito-protected API over DynamoDB."""
+
+from .api_backend import ApiBackend
+from .options import (
+    AmazonLogin,
+    AppleLogin,
+    FacebookLogin,
+    GoogleLogin,
+    IdentityProvider,
+    OidcLogin,
+    SiteDomain,
+)
+from .serverless_web_app import ServerlessWebApp
+from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+
+__all__ = [
+    "DEFAULT_CONTENT_SECURITY_POLICY",
+    "AmazonLogin",
+    "ApiBackend",
+    "AppleLogin",
+    "FacebookLogin",
+    "GoogleLogin",
+    "IdentityProvider",
+    "OidcLogin",
+    "ServerlessWebApp",
+    "SiteDomain",
+    "StaticSite",
+]

@@ -1,0 +1,95 @@
+"""ServerlessWebApp: a static site that renders pages on first request, and its signed-in API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from .api_backend import ApiBackend
+from .options import IdentityProvider, SiteDomain
+from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+
+
+class ServerlessWebApp(Construct):
+    """``StaticSite`` + ``ApiBackend``, wired together.
+
+    The site renders ``/pages/<id>`` from the API's table on first request; the API's write handler
+    deletes the rendered page after each change so that the next request renders it again. The
+    browser app signs in through the hosted UI (callback ``<site>/callback``), calls the API with the
+    token (CORS allows the site's origin, the CSP allows the API and Cognito), and never touches
+    DynamoDB itself.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        auth_domain_prefix: str,
+        domain: SiteDomain | None = None,
+        certificate_arn: str | None = None,
+        web_acl_arn: str | None = None,
+        api_web_acl_arn: str | None = None,
+        mfa: cognito.Mfa = cognito.Mfa.OPTIONAL,
+        self_sign_up: bool = False,
+        threat_protection: bool = True,
+        identity_providers: Sequence[IdentityProvider] = (),
+        table_encryption_key: kms.IKey | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param auth_domain_prefix: the hosted UI domain prefix (globally unique).
+        :param domain: the site's custom domain. Default: the ``*.cloudfront.net`` name.
+        :param certificate_arn: an existing us-east-1 certificate for ``domain``. Default: a new
+            DNS-validated one when ``domain`` is given.
+        :param web_acl_arn: CLOUDFRONT-scope web ACL for the site. Default: none.
+        :param api_web_acl_arn: REGIONAL web ACL for the API stage. Default: none.
+        :param mfa: ``Mfa.OPTIONAL`` or ``Mfa.REQUIRED``. Default ``OPTIONAL``.
+        :param self_sign_up: visitors may create accounts. Default ``False``.
+        :param threat_protection: Cognito Plus tier with threat protection. Default ``True``.
+        :param identity_providers: federated sign-in providers. Default: none.
+        :param table_encryption_key: customer-managed key for the table. Default: AWS managed key.
+        :param removal_policy: for the buckets, the table and the user pool. Default: retained.
+        :param alarm_topic: SNS topic for every alarm. Default: alarms without actions.
+        """
+        super().__init__(scope, id)
+        region = Stack.of(self).region
+        csp = (
+            f"{DEFAULT_CONTENT_SECURITY_POLICY}; connect-src 'self' "
+            f"https://*.execute-api.{region}.amazonaws.com https://*.amazoncognito.com"
+        )
+        self.site = StaticSite(
+            self,
+            "Site",
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+            content_security_policy=csp,
+            removal_policy=removal_policy,
+            alarm_topic=alarm_topic,
+        )
+        self.api = ApiBackend(
+            self,
+            "Api",
+            domain_prefix=auth_domain_prefix,
+            callback_urls=[f"{self.site.url}/callback"],
+            logout_urls=[f"{self.site.url}/"],
+            cors_allowed_origins=[self.site.url],
+            mfa=mfa,
+            self_sign_up=self_sign_up,
+            threat_protection=threat_protection,
+            identity_providers=identity_providers,
+            table_encryption_key=table_encryption_key,
+            removal_policy=removal_policy,
+            web_acl_arn=api_web_acl_arn,
+            alarm_topic=alarm_topic,
+        )
+        self.site.render_from(self.api.table)
+        self.api.expire_pages_in(self.site.bucket, prefix=self.site.render_prefix)
+        self.alarms = [*self.site.alarms, *self.api.alarms]
