@@ -1,0 +1,463 @@
+"""PollingWorker: check work again later until it is done, with SQS delays or a Step Functions Wait loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from .._core import Problems, acknowledge, alarm, log_group, python_function
+from .queues import (
+    MAX_VISIBILITY_TIMEOUT_SECONDS,
+    VISIBILITY_PER_FUNCTION_TIMEOUT,
+    dead_letter_alarm,
+    dead_letter_queue,
+    oldest_message_alarm,
+    work_queue,
+)
+
+RUNTIME = Path(__file__).resolve().parent / "runtime"
+MAX_DELAY_SECONDS = 900
+"""SQS's per-message DelaySeconds maximum; longer waits are chained re-sends."""
+MAX_STANDARD_EXECUTION = Duration.days(365)
+"""A Standard state machine execution runs one year at most."""
+DEDUP_TTL = Duration.days(1)
+"""How long the SQS engine remembers a processed step (duplicates arrive within minutes)."""
+DEFAULT_EVENT_SOURCE = "cdp.async-work"
+DEFAULT_DETAIL_TYPE = "Work Requested"
+
+Engine = Literal["sqs", "stepfunctions"]
+ENGINES = ("sqs", "stepfunctions")
+
+
+def _seconds(duration: Duration | None) -> float | None:
+    if duration is None or duration.is_unresolved():
+        return None
+    return duration.to_seconds()
+
+
+class PollingWorker(Construct):
+    """Work that must be checked again later until it is done (an external job, a payment, an export).
+
+    An event on EventBridge starts it; a check function answers ``{"done": true|false}`` for the item
+    ``{"id", "payload", "attempt"}``. Engine ``"sqs"`` (default): a Lambda consumer checks each message
+    and re-sends a not-yet-done item with a per-message delay (chained past SQS's 15 minutes), counting
+    attempts in the message and dead-lettering it after ``max_attempts``; duplicates are dropped with a
+    DynamoDB ledger. Engine ``"stepfunctions"``: a Standard state machine loops Check -> Decide -> Wait
+    and fails after ``max_attempts``. ``patterns.async_work.estimate_monthly_cost`` compares the two.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        engine: Engine = "sqs",
+        check_function: lambda_.IFunction | None = None,
+        check_code_dir: Path | None = None,
+        check_handler: str | None = None,
+        check_timeout: Duration = Duration.seconds(30),
+        poll_interval: Duration = Duration.minutes(5),
+        max_attempts: int = 288,
+        chain_long_delays: bool = True,
+        consumer_timeout: Duration = Duration.seconds(60),
+        visibility_timeout: Duration | None = None,
+        batch_size: int | None = None,
+        max_receive_count: int = 5,
+        execution_timeout: Duration | None = None,
+        event_bus: events.IEventBus | None = None,
+        event_pattern: events.EventPattern | None = None,
+        max_message_age: Duration = Duration.minutes(30),
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param engine: ``"sqs"`` (default: SQS delays and a Lambda consumer, cheapest) or
+            ``"stepfunctions"`` (a Standard state machine with a Wait loop, visible in the console).
+        :param check_function: the function that answers ``{"done": bool}``. Default: a new function
+            from ``check_code_dir``/``check_handler``, or the example check (``runtime/example_check.py``).
+        :param check_code_dir: source folder of a check function to create (with ``check_handler``).
+            Default: this pattern's ``runtime/`` folder.
+        :param check_handler: ``module.function`` in ``check_code_dir``. Default ``example_check.handler``.
+        :param check_timeout: timeout of a created check function. Default 30 seconds.
+        :param poll_interval: wait between two checks. Default 5 minutes.
+        :param max_attempts: checks before giving up (DLQ or failed execution), at least 1. Default 288
+            (one day at the default interval).
+        :param chain_long_delays: SQS engine: allow a ``poll_interval`` above SQS's 900-second delay,
+            waited as a chain of re-sends. Default ``True``; ``False`` makes a longer interval an error.
+        :param consumer_timeout: SQS engine: the consumer function's timeout (it waits for the check).
+            Default 60 seconds.
+        :param visibility_timeout: SQS engine: the queue's visibility timeout, at least six times
+            ``consumer_timeout``. Default: six times ``consumer_timeout``.
+        :param batch_size: SQS engine: messages per consumer invocation, 1 to 10. Default 10.
+        :param max_receive_count: SQS engine: failed receives before SQS moves a message to the DLQ.
+            Default 5.
+        :param execution_timeout: Step Functions engine: execution timeout. Default
+            ``poll_interval * max_attempts`` plus one hour.
+        :param event_bus: the bus the rule listens on. Default: the account's default bus.
+        :param event_pattern: events that start work. Default: source ``cdp.async-work``, detail-type
+            ``Work Requested``; the item's ``id`` is the event id and its ``payload`` the event detail.
+        :param max_message_age: SQS engine: alarm when the work queue's oldest message is older.
+            Default 30 minutes (must exceed one delay hop).
+        :param removal_policy: of the SQS engine's dedup table. Default ``RETAIN``.
+        :param alarm_topic: SNS topic for the alarms. Default: alarms are created without actions.
+        """
+        super().__init__(scope, id)
+        is_sqs = engine == "sqs"
+        poll = _seconds(poll_interval)
+        problems = Problems("PollingWorker")
+        problems.one_of("engine", engine, ENGINES)
+        problems.at_least("max_attempts", max_attempts, 1)
+        problems.at_least("max_receive_count", max_receive_count, 1)
+        problems.conflict("check_function", check_function, "check_code_dir", check_code_dir)
+        if (check_code_dir is None) != (check_handler is None) and check_function is None:
+            problems.add(
+                "check_handler" if check_code_dir is not None else "check_code_dir",
+                check_handler if check_code_dir is not None else check_code_dir,
+                "check_code_dir and check_handler go together",
+            )
+        if check_code_dir is not None and not Path(check_code_dir).is_dir():
+            problems.add("check_code_dir", str(check_code_dir), "is not a directory")
+        problems.between("check_timeout", _seconds(check_timeout), 1, 900)
+        if is_sqs:
+            self._validate_sqs(
+                problems,
+                poll=poll,
+                chain_long_delays=chain_long_delays,
+                consumer_timeout=consumer_timeout,
+                visibility_timeout=visibility_timeout,
+                batch_size=batch_size,
+                max_message_age=max_message_age,
+                check_function=check_function,
+                check_timeout=check_timeout,
+            )
+            if execution_timeout is not None:
+                problems.add("execution_timeout", execution_timeout, "applies to engine='stepfunctions' only")
+        elif engine == "stepfunctions":
+            for name, value in (("visibility_timeout", visibility_timeout), ("batch_size", batch_size)):
+                if value is not None:
+                    problems.add(name, value, "applies to engine='sqs' only")
+            total = (poll or 0) * max_attempts if isinstance(max_attempts, int) else 0
+            if total > MAX_STANDARD_EXECUTION.to_seconds():
+                problems.add(
+                    "poll_interval",
+                    f"{poll} s x max_attempts={max_attempts}",
+                    "exceeds the one-year limit of a Standard execution",
+                )
+            problems.between(
+                "execution_timeout", _seconds(execution_timeout), 1, MAX_STANDARD_EXECUTION.to_seconds()
+            )
+        problems.raise_if_any()
+
+        self.engine: str = engine
+        self.alarms: list[cw.Alarm] = []
+        self.check_function: lambda_.IFunction = check_function or python_function(
+            self,
+            "Check",
+            code_dir=Path(check_code_dir) if check_code_dir is not None else RUNTIME,
+            handler=check_handler or "example_check.handler",
+            description="PollingWorker check: is the work item done?",
+            timeout=check_timeout,
+        )
+        self.queue: sqs.Queue | None = None
+        self.dead_letter_queue: sqs.Queue
+        self.consumer: lambda_.Function | None = None
+        self.event_source: sources.SqsEventSource | None = None
+        self.dedup_table: dynamodb.Table | None = None
+        self.state_machine: sfn.StateMachine | None = None
+        self.execution_log_group = None
+        target_input = events.RuleTargetInput.from_object(
+            {
+                "id": events.EventField.event_id,
+                "payload": events.EventField.from_path("$.detail"),
+                "attempt": 0,
+            }
+        )
+        if is_sqs:
+            target = self._build_sqs(
+                poll=int(poll or 0),
+                max_attempts=max_attempts,
+                consumer_timeout=consumer_timeout,
+                visibility_timeout=visibility_timeout
+                or Duration.seconds(VISIBILITY_PER_FUNCTION_TIMEOUT * consumer_timeout.to_seconds()),
+                batch_size=batch_size or 10,
+                max_receive_count=max_receive_count,
+                max_message_age=max_message_age,
+                removal_policy=removal_policy,
+                topic=alarm_topic,
+                target_input=target_input,
+            )
+        else:
+            target = self._build_step_functions(
+                poll_interval=poll_interval,
+                max_attempts=max_attempts,
+                execution_timeout=execution_timeout or Duration.seconds((poll or 0) * max_attempts + 3600),
+                topic=alarm_topic,
+                target_input=target_input,
+            )
+        self.rule = events.Rule(
+            self,
+            "Requests",
+            description=f"Starts PollingWorker ({engine}) work items",
+            event_bus=event_bus,
+            event_pattern=event_pattern
+            or events.EventPattern(source=[DEFAULT_EVENT_SOURCE], detail_type=[DEFAULT_DETAIL_TYPE]),
+            targets=[target],
+        )
+        self.alarms.append(
+            dead_letter_alarm(self, "DeadLetterAlarm", queue=self.dead_letter_queue, topic=alarm_topic)
+        )
+
+    @staticmethod
+    def _validate_sqs(
+        problems: Problems,
+        *,
+        poll: float | None,
+        chain_long_delays: bool,
+        consumer_timeout: Duration,
+        visibility_timeout: Duration | None,
+        batch_size: int | None,
+        max_message_age: Duration,
+        check_function: lambda_.IFunction | None,
+        check_timeout: Duration,
+    ) -> None:
+        if poll is not None:
+            limit = None if chain_long_delays else MAX_DELAY_SECONDS
+            if poll < 0 or (limit is not None and poll > limit):
+                problems.add(
+                    "poll_interval",
+                    f"{poll:g} s",
+                    f"must be between 0 and {MAX_DELAY_SECONDS} s (SQS's "
+                    "maximum message delay) unless chain_long_delays=True",
+                )
+        consumer = _seconds(consumer_timeout)
+        problems.between("consumer_timeout", consumer, 1, 900)
+        visibility = _seconds(visibility_timeout)
+        if visibility is not None and consumer is not None:
+            problems.require(
+                visibility >= VISIBILITY_PER_FUNCTION_TIMEOUT * consumer,
+                "visibility_timeout",
+                f"{visibility:g} s",
+                f"must be at least {VISIBILITY_PER_FUNCTION_TIMEOUT}x consumer_timeout ({consumer:g} s), as AWS "
+                "advises for Lambda consumers",
+            )
+            problems.require(
+                visibility <= MAX_VISIBILITY_TIMEOUT_SECONDS,
+                "visibility_timeout",
+                f"{visibility:g} s",
+                "must be at most 12 hours",
+            )
+        problems.between("batch_size", batch_size, 1, 10)
+        check_seconds = (
+            _seconds(check_function.timeout)
+            if isinstance(check_function, lambda_.Function)
+            else (None if check_function is not None else _seconds(check_timeout))
+        )
+        if consumer is not None and check_seconds is not None and consumer < check_seconds:
+            problems.add(
+                "consumer_timeout",
+                f"{consumer:g} s",
+                f"must cover the check function's timeout ({check_seconds:g} s): the consumer waits for it",
+            )
+        age = _seconds(max_message_age)
+        hop = min(poll, MAX_DELAY_SECONDS) if poll is not None else None
+        if age is not None and hop is not None and age <= hop:
+            problems.add(
+                "max_message_age", f"{age:g} s", f"must exceed one delay hop ({hop:g} s), or it always alarms"
+            )
+
+    def _build_sqs(
+        self,
+        *,
+        poll: int,
+        max_attempts: int,
+        consumer_timeout: Duration,
+        visibility_timeout: Duration,
+        batch_size: int,
+        max_receive_count: int,
+        max_message_age: Duration,
+        removal_policy: RemovalPolicy,
+        topic: sns.ITopic | None,
+        target_input: events.RuleTargetInput,
+    ) -> events.IRuleTarget:
+        self.queue, self.dead_letter_queue = work_queue(
+            self, "Queue", visibility_timeout=visibility_timeout, max_receive_count=max_receive_count
+        )
+        self.dedup_table = dynamodb.Table(
+            self,
+            "DedupTable",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute="expires_at",
+            removal_policy=removal_policy,
+        )
+        acknowledge(
+            self.dedup_table,
+            {
+                "AwsSolutions-DDB3": "The table only holds dedup keys that expire after a day; restoring them to a "
+                "point in time would re-admit duplicates, not recover data.",
+            },
+        )
+        self.consumer = python_function(
+            self,
+            "Consumer",
+            code_dir=RUNTIME,
+            handler="poller.handler",
+            description="PollingWorker consumer: check items, re-send with a delay, dead-letter after the maximum",
+            timeout=consumer_timeout,
+            environment={
+                "QUEUE_URL": self.queue.queue_url,
+                "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue_url,
+                "DEDUP_TABLE": self.dedup_table.table_name,
+                "CHECK_FUNCTION": self.check_function.function_arn,
+                "POLL_INTERVAL_SECONDS": str(poll),
+                "MAX_ATTEMPTS": str(max_attempts),
+                "LEASE_SECONDS": str(int(consumer_timeout.to_seconds())),
+                "DEDUP_TTL_SECONDS": str(int(DEDUP_TTL.to_seconds())),
+            },
+        )
+        self.event_source = sources.SqsEventSource(
+            self.queue, batch_size=batch_size, report_batch_item_failures=True
+        )
+        self.consumer.add_event_source(self.event_source)
+        self.queue.grant_send_messages(self.consumer)
+        self.dead_letter_queue.grant_send_messages(self.consumer)
+        self.dedup_table.grant_read_write_data(self.consumer)
+        self.check_function.grant_invoke(self.consumer)
+        acknowledge(
+            self.consumer.role,
+            {  # type: ignore[arg-type]
+                f"AwsSolutions-IAM5[Resource::<{self._logical(self.check_function)}.Arn>:*]": "grant_invoke covers the "
+                "check function's versions and aliases (ARN:*), nothing else.",
+            },
+        )
+        self.alarms.append(
+            oldest_message_alarm(
+                self, "OldestMessageAlarm", queue=self.queue, max_age=max_message_age, topic=topic
+            )
+        )
+        self.alarms.append(
+            alarm(
+                self,
+                "ConsumerErrorsAlarm",
+                metric=self.consumer.metric_errors(period=Duration.minutes(5)),
+                threshold=1,
+                description="The PollingWorker consumer crashed or timed out (item failures are retried, not counted).",
+                topic=topic,
+            )
+        )
+        return targets.SqsQueue(self.queue, message=target_input, dead_letter_queue=self.dead_letter_queue)
+
+    @staticmethod
+    def _logical(construct: Construct) -> str:
+        """The logical id cdk-nag names in a finding about ``construct``'s ARN."""
+        resource = construct.node.default_child or construct
+        return Stack.of(construct).get_logical_id(resource)  # type: ignore[arg-type]
+
+    def _build_step_functions(
+        self,
+        *,
+        poll_interval: Duration,
+        max_attempts: int,
+        execution_timeout: Duration,
+        topic: sns.ITopic | None,
+        target_input: events.RuleTargetInput,
+    ) -> events.IRuleTarget:
+        check = tasks.LambdaInvoke.jsonata(
+            self,
+            "CheckItem",
+            lambda_function=self.check_function,
+            payload=sfn.TaskInput.from_object(
+                {
+                    "id": "{% $states.input.id %}",
+                    "payload": "{% $states.input.payload %}",
+                    "attempt": "{% $states.input.attempt %}",
+                }
+            ),
+            outputs={
+                "id": "{% $states.input.id %}",
+                "payload": "{% $states.input.payload %}",
+                "attempt": "{% $states.input.attempt + 1 %}",
+                "done": "{% $states.result.Payload.done %}",
+            },
+        )
+        decide = sfn.Choice.jsonata(self, "Decide")
+        decide.when(
+            sfn.Condition.jsonata("{% $states.input.done = true %}"), sfn.Succeed.jsonata(self, "Done")
+        )
+        decide.when(
+            sfn.Condition.jsonata(f"{{% $states.input.attempt >= {max_attempts} %}}"),
+            sfn.Fail.jsonata(
+                self, "GiveUp", error="MaxAttemptsExceeded", cause=f"Not done after {max_attempts} checks"
+            ),
+        )
+        decide.otherwise(
+            sfn.Wait.jsonata(self, "WaitBeforeNextCheck", time=sfn.WaitTime.duration(poll_interval)).next(
+                check
+            )
+        )
+        self.execution_log_group = log_group(self, "ExecutionLogs")
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(check.next(decide)),
+            query_language=sfn.QueryLanguage.JSONATA,
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            timeout=execution_timeout,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=self.execution_log_group, level=sfn.LogLevel.ALL, include_execution_data=False
+            ),
+        )
+        acknowledge(
+            self.state_machine.role,
+            {  # type: ignore[arg-type]
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and "
+                "related) support no resource-level permissions.",
+                f"AwsSolutions-IAM5[Resource::<{self._logical(self.check_function)}.Arn>:*]": "LambdaInvoke may call the "
+                "check function's versions and aliases (ARN:*), nothing else.",
+            },
+        )
+        self.dead_letter_queue = dead_letter_queue(self, "DeliveryDeadLetters")
+        acknowledge(
+            self.dead_letter_queue,
+            {
+                "AwsSolutions-SQS3": "This queue is itself a dead-letter queue: EventBridge puts events it could not "
+                "deliver to the state machine here.",
+            },
+        )
+        self.alarms.append(
+            alarm(
+                self,
+                "FailedExecutionsAlarm",
+                metric=self.state_machine.metric_failed(period=Duration.minutes(5)),
+                threshold=1,
+                description="PollingWorker executions failed (check errors or not done after max_attempts).",
+                topic=topic,
+            )
+        )
+        self.alarms.append(
+            alarm(
+                self,
+                "TimedOutExecutionsAlarm",
+                metric=self.state_machine.metric_timed_out(period=Duration.minutes(5)),
+                threshold=1,
+                description="PollingWorker executions timed out.",
+                topic=topic,
+            )
+        )
+        return targets.SfnStateMachine(
+            self.state_machine, input=target_input, dead_letter_queue=self.dead_letter_queue
+        )

@@ -1,0 +1,86 @@
+"""The work queue with its dead-letter queue, and the alarms on them (shared by both async constructs)."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from .._core import alarm
+
+DEAD_LETTER_RETENTION = Duration.days(14)
+"""SQS's maximum retention: a dead letter keeps its first enqueue time, so the DLQ must keep it longest."""
+
+MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 3600
+"""SQS's maximum visibility timeout."""
+
+VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+"""AWS's advice for a Lambda consumer: visibility timeout at least six times the function timeout."""
+
+
+def dead_letter_queue(scope: Construct, id: str) -> sqs.Queue:
+    """An encrypted (SSE-SQS), TLS-only queue that keeps messages 14 days."""
+    return sqs.Queue(
+        scope,
+        id,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        retention_period=DEAD_LETTER_RETENTION,
+    )
+
+
+def work_queue(
+    scope: Construct,
+    id: str,
+    *,
+    visibility_timeout: Duration,
+    max_receive_count: int,
+    retention_period: Duration = Duration.days(4),
+) -> tuple[sqs.Queue, sqs.Queue]:
+    """An encrypted, TLS-only queue and its dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``."""
+    dlq = dead_letter_queue(scope, f"{id}DeadLetters")
+    queue = sqs.Queue(
+        scope,
+        id,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        visibility_timeout=visibility_timeout,
+        retention_period=retention_period,
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=max_receive_count),
+    )
+    return queue, dlq
+
+
+def dead_letter_alarm(scope: Construct, id: str, *, queue: sqs.IQueue, topic: sns.ITopic | None) -> cw.Alarm:
+    """ALARM as soon as one message is visible in the dead-letter queue."""
+    return alarm(
+        scope,
+        id,
+        metric=queue.metric_approximate_number_of_messages_visible(
+            period=Duration.minutes(1), statistic="Maximum"
+        ),
+        threshold=1,
+        description="Messages in the dead-letter queue: work that failed or never finished. Inspect, then redrive.",
+        topic=topic,
+    )
+
+
+def oldest_message_alarm(
+    scope: Construct, id: str, *, queue: sqs.IQueue, max_age: Duration, topic: sns.ITopic | None
+) -> cw.Alarm:
+    """ALARM when the oldest message of ``queue`` is older than ``max_age`` (consumers stuck or too slow)."""
+    return alarm(
+        scope,
+        id,
+        metric=queue.metric_approximate_age_of_oldest_message(
+            period=Duration.minutes(1), statistic="Maximum"
+        ),
+        threshold=max_age.to_seconds(),
+        comparison=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluation_periods=5,
+        datapoints_to_alarm=3,
+        description=f"The oldest message waited more than {max_age.to_seconds()} s: consumers are stuck or too few.",
+        topic=topic,
+    )

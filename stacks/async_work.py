@@ -1,0 +1,63 @@
+"""Example stack: the async work pattern (polling with SQS and with Step Functions, and a worker fleet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from patterns.async_work import PollingWorker, QueueWorkerFleet
+from patterns.network import SecureNetwork
+
+from . import context
+
+
+class AsyncWorkStack(Stack):
+    """Context keys (defaults are safe to synthesize):
+
+    - ``poll_interval_seconds``: wait between two checks, default ``300``
+    - ``max_attempts``: checks before giving up, default ``288`` (one day)
+    - ``fleet_max_tasks``: most worker tasks, default ``4``
+
+    Start work with ``aws events put-events`` and source ``cdp.async-work``, detail-type
+    ``Work Requested`` (SQS engine) or ``Work Requested (Step Functions)``.
+    """
+
+    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        poll_interval = Duration.seconds(context.number(self, "poll_interval_seconds", 300))
+        max_attempts = context.number(self, "max_attempts", 288)
+        self.sqs_worker = PollingWorker(
+            self,
+            "SqsPolling",
+            poll_interval=poll_interval,
+            max_attempts=max_attempts,
+            alarm_topic=self.alarm_topic,
+        )
+        self.step_functions_worker = PollingWorker(
+            self,
+            "StepFunctionsPolling",
+            engine="stepfunctions",
+            check_function=self.sqs_worker.check_function,
+            poll_interval=poll_interval,
+            max_attempts=max_attempts,
+            alarm_topic=self.alarm_topic,
+            event_pattern=events.EventPattern(
+                source=["cdp.async-work"], detail_type=["Work Requested (Step Functions)"]
+            ),
+        )
+        self.network = SecureNetwork(self, "Network", alarm_topic=self.alarm_topic)
+        self.fleet = QueueWorkerFleet(
+            self,
+            "WorkerFleet",
+            vpc=self.network.vpc,
+            max_tasks=context.number(self, "fleet_max_tasks", 4),
+            alarm_topic=self.alarm_topic,
+        )
+        CfnOutput(self, "PollingQueueUrl", value=self.sqs_worker.queue.queue_url)  # type: ignore[union-attr]
+        CfnOutput(self, "StateMachineArn", value=self.step_functions_worker.state_machine.state_machine_arn)  # type: ignore[union-attr]
+        CfnOutput(self, "FleetQueueUrl", value=self.fleet.queue.queue_url)
