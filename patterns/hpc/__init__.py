@@ -1,0 +1,20 @@
+"""HPC / deep-learning training: GPU nodes only while training, MPI over EFA, shared Lustre storage,
+a workflow that publishes the model to the serving side."""
+
+from .cluster import DEFAULT_INSTANCE_TYPES, MOUNT_POINT, TrainingCluster
+from .instance_types import GPU_INSTANCES, gpu_family_problem
+from .pipeline import EVENT_DETAIL_TYPE, EVENT_SOURCE, START_REQUEST_SCHEMA, TrainingPipeline
+from .storage import TrainingStorage
+
+__all__ = [
+    "DEFAULT_INSTANCE_TYPES",
+    "EVENT_DETAIL_TYPE",
+    "EVENT_SOURCE",
+    "GPU_INSTANCES",
+    "MOUNT_POINT",
+    "START_REQUEST_SCHEMA",
+    "TrainingCluster",
+    "TrainingPipeline",
+    "TrainingStorage",
+    "gpu_family_problem",
+]

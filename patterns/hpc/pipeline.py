@@ -1,0 +1,405 @@
+"""TrainingPipeline: preprocess -> train (multi-node) -> publish the model, started through an API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group, python_function
+from ._nag import bucket_objects_finding, logical_id
+from .cluster import TrainingCluster
+
+RUNTIME = Path(__file__).parent / "runtime"
+EVENT_SOURCE = "cdp.hpc"
+EVENT_DETAIL_TYPE = "ModelPublished"
+
+START_REQUEST_SCHEMA = apigw.JsonSchema(
+    schema=apigw.JsonSchemaVersion.DRAFT4,
+    title="StartTrainingRun",
+    type=apigw.JsonSchemaType.OBJECT,
+    additional_properties=False,
+    properties={
+        "artifactUri": apigw.JsonSchema(
+            type=apigw.JsonSchemaType.STRING, pattern="^s3://[a-z0-9][a-z0-9.-]+/.+$", max_length=1024
+        ),
+        "dataSet": apigw.JsonSchema(type=apigw.JsonSchemaType.STRING, pattern="^[A-Za-z0-9._/-]{1,256}$"),
+        "comment": apigw.JsonSchema(type=apigw.JsonSchemaType.STRING, max_length=256),
+    },
+)
+"""What ``POST /runs`` accepts: every field optional, nothing else (the API rejects unknown fields)."""
+
+
+def _prefix_problem(value: str) -> str | None:
+    if value.startswith("/") or not value.endswith("/"):
+        return "must be a key prefix ending with '/' and not starting with '/'"
+    return None
+
+
+class TrainingPipeline(Construct):
+    """A Step Functions workflow that operates the cluster through APIs, as the talk asks:
+
+    1. preprocess: a Fargate Batch job builds the training data set (``.sync``: waits for the job),
+    2. train: the multi-node job (or, on a Spot cluster, the single-node GPU job), ``.sync``,
+    3. publish: a Lambda function copies the artifact into ``models/<run>/`` of the model bucket with
+       a manifest, writes the model's URI to an SSM parameter (what the serving side reads) and puts
+       an EventBridge event ``cdp.hpc / ModelPublished`` (what the serving side reacts to).
+
+    ``POST /runs`` on a REST API with IAM authorization starts a run (request body validated against
+    ``START_REQUEST_SCHEMA``). Failed, timed-out or aborted runs go to ``alarm_topic`` (EventBridge),
+    and an alarm watches ``ExecutionsFailed``. Batch jobs receive the run id and the expected model
+    location as job parameters (``Ref::runId``, ``Ref::modelOutputUri``, ``Ref::dataSet`` in the
+    command).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        cluster: TrainingCluster,
+        model_bucket: s3.IBucket | None = None,
+        source_buckets: Sequence[s3.IBucket] = (),
+        model_parameter_name: str | None = None,
+        event_bus: events.IEventBus | None = None,
+        staging_prefix: str = "staging/",
+        models_prefix: str = "models/",
+        artifact_name: str = "model.tar.gz",
+        timeout: Duration = Duration.days(4),
+        api: bool = True,
+        log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param cluster: the ``TrainingCluster`` whose queues and job definitions run the steps.
+        :param model_bucket: where models are published. Default: ``cluster.storage.model_bucket``
+            (one of the two is required).
+        :param source_buckets: other buckets a run may name in ``artifactUri``. Default: none beyond
+            the model bucket and the cluster's data-set bucket.
+        :param model_parameter_name: the SSM parameter holding the current model's URI (``/ml/model``).
+            Default: a name CloudFormation generates (see ``model_parameter.parameter_name``).
+        :param event_bus: where ``ModelPublished`` is put. Default: the account's default bus.
+        :param staging_prefix: where training writes ``<run>/<artifact_name>`` in the model bucket.
+            Default ``staging/``.
+        :param models_prefix: where published models go. Default ``models/``.
+        :param artifact_name: the artifact's file name. Default ``model.tar.gz``.
+        :param timeout: a run fails after this. Default 4 days (training is capped at 3 by the cluster).
+        :param api: create the REST API that starts runs. Default ``True``.
+        :param log_retention: of the workflow, function and API logs. Default one year.
+        :param log_removal_policy: of those log groups. Default RETAIN.
+        :param alarm_topic: SNS topic for failed runs and the ExecutionsFailed alarm. Default: the
+            rule has no target and the alarm no action.
+        """
+        super().__init__(scope, id)
+        storage = cluster.storage
+        bucket = model_bucket or (storage.model_bucket if storage is not None else None)
+        problems = Problems("TrainingPipeline")
+        problems.require(
+            bucket is not None,
+            "model_bucket",
+            model_bucket,
+            "required when the cluster has no storage to take the model bucket from",
+        )
+        for name, value in (("staging_prefix", staging_prefix), ("models_prefix", models_prefix)):
+            reason = _prefix_problem(value)
+            problems.require(reason is None, name, value, reason or "")
+        problems.require(
+            staging_prefix != models_prefix, "models_prefix", models_prefix, "must differ from staging_prefix"
+        )
+        problems.require(
+            bool(artifact_name) and "/" not in artifact_name,
+            "artifact_name",
+            artifact_name,
+            "must be a file name without '/'",
+        )
+        if model_parameter_name is not None:
+            problems.require(
+                model_parameter_name.startswith("/") or "/" not in model_parameter_name,
+                "model_parameter_name",
+                model_parameter_name,
+                "a hierarchical parameter name must start with '/'",
+            )
+        problems.raise_if_any()
+        assert bucket is not None
+        self.model_bucket = bucket
+        sources = [bucket, *source_buckets]
+        if storage is not None:
+            sources.append(storage.data_set_bucket)
+
+        self.model_parameter = ssm.StringParameter(
+            self,
+            "CurrentModel",
+            parameter_name=model_parameter_name,
+            string_value="none",
+            description="URI of the current trained model (written by the publish step)",
+        )
+        self.event_bus = event_bus or events.EventBus.from_event_bus_name(self, "DefaultBus", "default")
+        self.publish_function = python_function(
+            self,
+            "Publish",
+            code_dir=RUNTIME,
+            handler="publish.handler",
+            description="Publishes a trained model: copy to models/, SSM parameter, ModelPublished event",
+            timeout=Duration.minutes(15),
+            memory_size=512,
+            log_retention=log_retention,
+            log_removal_policy=log_removal_policy,
+            environment={
+                "MODEL_BUCKET": bucket.bucket_name,
+                "SOURCE_BUCKETS": ",".join(b.bucket_name for b in sources),
+                "STAGING_PREFIX": staging_prefix,
+                "MODELS_PREFIX": models_prefix,
+                "ARTIFACT_NAME": artifact_name,
+                "MODEL_PARAMETER": self.model_parameter.parameter_name,
+                "EVENT_BUS": self.event_bus.event_bus_name,
+            },
+        )
+        bucket.grant_read_write(self.publish_function)
+        for source in sources[1:]:
+            source.grant_read(self.publish_function)
+        self.model_parameter.grant_write(self.publish_function)
+        self.event_bus.grant_put_events_to(self.publish_function)
+        acknowledge(
+            self.publish_function.role,
+            {  # type: ignore[arg-type]
+                "AwsSolutions-IAM5[Action::s3:GetObject*]": "The function copies any artifact of the listed "
+                "buckets; the key is only known per run.",
+                "AwsSolutions-IAM5[Action::s3:GetBucket*]": "grant_read's bucket-level reads on the listed buckets.",
+                "AwsSolutions-IAM5[Action::s3:List*]": "grant_read: listing the listed buckets (HeadObject "
+                "answers 404 instead of 403 for a missing artifact).",
+                "AwsSolutions-IAM5[Action::s3:DeleteObject*]": "grant_read_write on the model bucket: the "
+                "managed copy aborts and replaces its own parts (versioned bucket).",
+                "AwsSolutions-IAM5[Action::s3:Abort*]": "grant_read_write on the model bucket: aborting "
+                "failed multipart copies of large artifacts.",
+                **{
+                    bucket_objects_finding(b): "Objects of the pattern's buckets: artifacts are addressed by "
+                    "run id, known only at run time."
+                    for b in sources
+                    if bucket_objects_finding(b)
+                },
+            },
+        )
+
+        run_id = sfn.JsonPath.execution_name
+        model_output_uri = sfn.JsonPath.format(
+            f"s3://{bucket.bucket_name}/{staging_prefix}{{}}/{artifact_name}", run_id
+        )
+        data_set = sfn.JsonPath.string_at("$.dataSet")
+        defaults = sfn.Pass(self, "Defaults", parameters={"dataSet": "default"}, result_path="$.defaults")
+        merged = sfn.Pass(
+            self,
+            "Merge",
+            parameters={"input.$": "States.JsonMerge($.defaults, $, false)"},
+            output_path="$.input",
+        )
+        preprocess = tasks.BatchSubmitJob(
+            self,
+            "Preprocess",
+            job_name="preprocess",
+            job_queue_arn=cluster.preprocess_queue.job_queue_arn,
+            job_definition_arn=cluster.preprocess_job_definition.job_definition_arn,
+            payload=sfn.TaskInput.from_object({"runId": run_id, "dataSet": data_set}),
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        training_definition = cluster.multi_node_job_definition or cluster.gpu_job_definition
+        train = tasks.BatchSubmitJob(
+            self,
+            "Train",
+            job_name="train",
+            job_queue_arn=cluster.job_queue.job_queue_arn,
+            job_definition_arn=training_definition.job_definition_arn,
+            payload=sfn.TaskInput.from_object(
+                {"runId": run_id, "dataSet": data_set, "modelOutputUri": model_output_uri}
+            ),
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        publish = tasks.LambdaInvoke(
+            self,
+            "PublishModel",
+            lambda_function=self.publish_function,
+            payload=sfn.TaskInput.from_object({"runId": run_id, "input": sfn.JsonPath.object_at("$")}),
+            payload_response_only=True,
+            retry_on_service_exceptions=True,
+            result_path="$.model",
+        )
+        chain = (
+            defaults.next(merged)
+            .next(preprocess)
+            .next(train)
+            .next(publish)
+            .next(sfn.Succeed(self, "Published"))
+        )
+        self.log_group = log_group(
+            self, "WorkflowLogs", retention=log_retention, removal_policy=log_removal_policy
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "Workflow",
+            definition_body=sfn.DefinitionBody.from_chainable(chain),
+            timeout=timeout,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True
+            ),
+            comment="Preprocess, train on GPU nodes, publish the model",
+        )
+        acknowledge(
+            self.state_machine.role,
+            {
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray and CloudWatch Logs delivery actions support no "
+                "resource-level permissions; '*' is the only valid resource.",
+                **{
+                    f"AwsSolutions-IAM5[Resource::{arn}:job-definition/*]": "SubmitJob names a job definition "
+                    "by ARN with its revision; CDK's BatchSubmitJob grants every revision."
+                    for arn in _batch_arns(self)
+                },
+                f"AwsSolutions-IAM5[Resource::<{logical_id(self.publish_function)}.Arn>:*]": "Invoking any version of the pattern's own publish function.",
+            },
+        )
+
+        self.failed_runs_rule = events.Rule(
+            self,
+            "FailedRuns",
+            description="Training runs that failed, timed out or were aborted",
+            event_pattern=events.EventPattern(
+                source=["aws.states"],
+                detail_type=["Step Functions Execution Status Change"],
+                detail={
+                    "status": ["FAILED", "TIMED_OUT", "ABORTED"],
+                    "stateMachineArn": [self.state_machine.state_machine_arn],
+                },
+            ),
+        )
+        if alarm_topic is not None:
+            self.failed_runs_rule.add_target(targets.SnsTopic(alarm_topic))
+        self.alarms: list[cw.Alarm] = [
+            alarm(
+                self,
+                "RunsFailed",
+                metric=self.state_machine.metric_failed(period=Duration.minutes(5), statistic="Sum"),
+                threshold=1,
+                description="A training run failed (see the workflow's execution history)",
+                topic=alarm_topic,
+            )
+        ]
+
+        self.api: apigw.RestApi | None = None
+        if api:
+            self.api = self._api(log_retention, log_removal_policy)
+
+    def _api(self, log_retention: logs.RetentionDays, log_removal_policy: RemovalPolicy) -> apigw.RestApi:
+        access_logs = log_group(
+            self, "ApiAccessLogs", retention=log_retention, removal_policy=log_removal_policy
+        )
+        api = apigw.RestApi(
+            self,
+            "Api",
+            description="Starts training runs (IAM-authorized)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=False,
+            deploy_options=apigw.StageOptions(
+                stage_name="v1",
+                tracing_enabled=True,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                throttling_rate_limit=5,
+                throttling_burst_limit=10,
+            ),
+        )
+        role = iam.Role(
+            self,
+            "ApiRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            description="API Gateway: start executions of the training workflow",
+        )
+        self.state_machine.grant_start_execution(role)
+        request_template = json.dumps(
+            {
+                "stateMachineArn": "STATE_MACHINE_ARN",
+                "input": "$util.escapeJavaScript($input.json('$'))",
+            }
+        ).replace("STATE_MACHINE_ARN", self.state_machine.state_machine_arn)
+        integration = apigw.AwsIntegration(
+            service="states",
+            action="StartExecution",
+            options=apigw.IntegrationOptions(
+                credentials_role=role,
+                passthrough_behavior=apigw.PassthroughBehavior.NEVER,
+                request_templates={"application/json": request_template},
+                integration_responses=[
+                    apigw.IntegrationResponse(
+                        status_code="200",
+                        response_templates={
+                            "application/json": '{"executionArn": "$input.path(\'$.executionArn\')", '
+                            '"startDate": "$input.path(\'$.startDate\')"}'
+                        },
+                    ),
+                    apigw.IntegrationResponse(status_code="400", selection_pattern="4\\d{2}"),
+                    apigw.IntegrationResponse(status_code="500", selection_pattern="5\\d{2}"),
+                ],
+            ),
+        )
+        model = api.add_model("StartRun", content_type="application/json", schema=START_REQUEST_SCHEMA)
+        validator = api.add_request_validator(
+            "Body", validate_request_body=True, validate_request_parameters=True
+        )
+        api.root.add_resource("runs").add_method(
+            "POST",
+            integration,
+            authorization_type=apigw.AuthorizationType.IAM,
+            request_models={"application/json": model},
+            request_validator=validator,
+            method_responses=[apigw.MethodResponse(status_code=code) for code in ("200", "400", "500")],
+        )
+        acknowledge(
+            api,
+            {
+                "AwsSolutions-APIG3": "IAM-authorized API for operators and pipelines, not a public endpoint; "
+                "put a WAF web ACL on the stage if it ever faces untrusted callers.",
+                "AwsSolutions-APIG6": "Access logs are on; execution logs need the account-wide API Gateway "
+                "CloudWatch role, which a library pattern must not take over (cloud_watch_role=False).",
+                "AwsSolutions-COG4": "Callers authenticate with IAM (SigV4), not a Cognito user pool: the "
+                "callers are roles and pipelines.",
+            },
+        )
+        return api
+
+
+def _batch_arns(scope: Construct) -> list[str]:
+    """The Batch ARN prefix as cdk-nag prints it: concrete in a stack with a region, tokens otherwise."""
+    from aws_cdk import Stack, Token
+    from aws_cdk.region_info import RegionInfo
+
+    region = Stack.of(scope).region
+    arns = ["arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>"]
+    if not Token.is_unresolved(region):
+        partition = RegionInfo.get(region).partition or "aws"
+        arns.append(f"arn:{partition}:batch:{region}:<AWS::AccountId>")
+    return arns
