@@ -7,10 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Environment, Stack, Validations
+from aws_cdk.cx_api import CloudAssembly
 from cdk_nag import AwsSolutionsChecks
 
+from patterns.checks import CloudDesignPatternChecks
+
 from . import context
+from .ami import AmiMaintenanceStack
+from .async_work import AsyncWorkStack
+from .containers import ContainerClusterStack
+from .hpc import HpcTrainingStack
+from .hybrid_dns import HybridDnsStack
 from .security_baseline import SecurityBaselineStack
+from .serverless_web import ServerlessWebStack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +34,30 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
         SecurityBaselineStack,
         "cdp-patterns: security baseline (network tiers, VPN, edge protection, compliance)",
     ),
+    "CdpHybridDns": (
+        HybridDnsStack,
+        "cdp-patterns: hybrid DNS (Route 53 Resolver endpoints, forward rules, private zones) over the VPN",
+    ),
+    "CdpAmiMaintenance": (
+        AmiMaintenanceStack,
+        "cdp-patterns: AMI maintenance (golden image pipeline, AMI backups, fleet configured at boot, no SSH)",
+    ),
+    "CdpHpcTraining": (
+        HpcTrainingStack,
+        "cdp-patterns: HPC / deep-learning training (Batch GPU nodes from zero, EFA, FSx for Lustre, pipeline)",
+    ),
+    "CdpServerlessWeb": (
+        ServerlessWebStack,
+        "cdp-patterns: serverless web (static site rendered on first request, Cognito-protected API over DynamoDB)",
+    ),
+    "CdpAsyncWork": (
+        AsyncWorkStack,
+        "cdp-patterns: async work (SQS-delay and Step Functions polling, queue-scaled Fargate workers)",
+    ),
+    "CdpContainers": (
+        ContainerClusterStack,
+        "cdp-patterns: container cluster (ECS, registry for CI, service behind an ALB, migration task)",
+    ),
 }
 """Every example stack: name -> (class, description). app.py and the tests both build from this."""
 
@@ -36,13 +69,40 @@ def build(app: App) -> dict[str, Stack]:
         name: cls(app, name, env=env, description=description)
         for name, (cls, description) in EXAMPLE_STACKS.items()
     }
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), CloudDesignPatternChecks())
     return stacks
+
+
+def unacknowledged_findings(outdir: str | Path) -> list[str]:
+    """Every violation left in the assembly's validation report, warnings included."""
+    report_path = Path(outdir) / "validation-report.json"
+    if not report_path.exists():
+        return []
+    report = json.loads(report_path.read_text())
+    return [
+        f"{plugin['pluginName']} {violation['severity']} {violation['ruleName']}: "
+        + ", ".join(c["constructPath"] for c in violation["violatingConstructs"])
+        for plugin in report.get("pluginReports", [])
+        for violation in plugin.get("violations", [])
+    ]
+
+
+def synth(app: App) -> CloudAssembly:
+    """Synthesize; fail on any unacknowledged finding. CDK fails on errors itself; warnings fail here too."""
+    assembly = app.synth()
+    findings = unacknowledged_findings(assembly.directory)
+    if findings:
+        raise SystemExit(
+            "Unacknowledged policy findings (acknowledge each with a reason, or fix it):\n  "
+            + "\n  ".join(findings)
+        )
+    return assembly
 
 
 def create_app(**kwargs: Any) -> App:
     """An App with cdk.json's feature flags and every example stack (used by tests and benchmarks)."""
-    ctx = {**feature_flags(), **kwargs.pop("context", {})}
+    # Same as the CDK CLI: construct paths in the template metadata (the review report groups by them).
+    ctx = {**feature_flags(), "aws:cdk:enable-path-metadata": True, **kwargs.pop("context", {})}
     app = App(context=ctx, **kwargs)
     build(app)
     return app
