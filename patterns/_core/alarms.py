@@ -20,8 +20,13 @@ def alarm(
     evaluation_periods: int = 1,
     datapoints_to_alarm: int | None = None,
     treat_missing_data: cw.TreatMissingData = cw.TreatMissingData.NOT_BREACHING,
+    alarm_name: str | None = None,
 ) -> cw.Alarm:
-    """A CloudWatch alarm on ``metric``; with ``topic``, it notifies on ALARM and on OK."""
+    """A CloudWatch alarm on ``metric``; with ``topic``, it notifies on ALARM and on OK.
+
+    ``alarm_name`` defaults to a name CloudFormation generates; give one when another resource must
+    refer to the alarm by a literal name (ECS deployment alarms).
+    """
     created = cw.Alarm(
         scope,
         id,
@@ -32,6 +37,7 @@ def alarm(
         datapoints_to_alarm=datapoints_to_alarm,
         treat_missing_data=treat_missing_data,
         alarm_description=description,
+        alarm_name=alarm_name,
     )
     if topic is not None:
         created.add_alarm_action(cw_actions.SnsAction(topic))

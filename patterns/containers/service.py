@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
@@ -287,9 +287,14 @@ class ContainerService(Construct):
 
     def _add_alarms(self, error_rate_percent: float, topic: sns.ITopic | None) -> None:
         metrics = self.target_group.metrics
+        rollback_alarm_names = [
+            f"{Names.unique_id(self)}-UnhealthyTargets",
+            f"{Names.unique_id(self)}-ErrorRate",
+        ]
         self.unhealthy_alarm = alarm(
             self,
             "UnhealthyTargets",
+            alarm_name=rollback_alarm_names[0],
             metric=metrics.unhealthy_host_count(period=Duration.minutes(1), statistic="Maximum"),
             threshold=1,
             evaluation_periods=3,
@@ -300,6 +305,7 @@ class ContainerService(Construct):
         self.error_rate_alarm = alarm(
             self,
             "ErrorRate",
+            alarm_name=rollback_alarm_names[1],
             metric=cw.MathExpression(
                 expression="100 * FILL(errors, 0) / requests",
                 using_metrics={
@@ -338,9 +344,10 @@ class ContainerService(Construct):
         )
         self.alarms = [self.unhealthy_alarm, self.error_rate_alarm, self.cpu_alarm, self.memory_alarm]
         # Only alarms on the target group may roll a deployment back: alarms on the service's own
-        # metrics would make the service depend on itself.
+        # metrics would make the service depend on itself. Literal alarm names keep the service free
+        # of references to the alarms.
         self.service.enable_deployment_alarms(
-            [self.unhealthy_alarm.alarm_name, self.error_rate_alarm.alarm_name],
+            rollback_alarm_names,
             behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
         )
         self.deployment_failed_rule: events.Rule | None = None

@@ -460,9 +460,11 @@ class TestServiceDefaults:
         deployment = service["DeploymentConfiguration"]
         assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
         assert deployment["Alarms"]["Enable"] is True and deployment["Alarms"]["Rollback"] is True
-        names = [ref["Ref"] for ref in deployment["Alarms"]["AlarmNames"]]
+        # literal names (no Ref): the service does not depend on the alarms, and the alarms carry them
+        names = deployment["Alarms"]["AlarmNames"]
         assert len(names) == 2
-        assert names[0].startswith("WebUnhealthyTargets") and names[1].startswith("WebErrorRate")
+        assert names[0].endswith("-UnhealthyTargets") and names[1].endswith("-ErrorRate")
+        assert set(names) <= {alarm.get("AlarmName") for alarm in props(template, "AWS::CloudWatch::Alarm")}
         assert deployment["MinimumHealthyPercent"] == 100
 
     def test_fargate_in_private_subnets_without_public_ip(self, defaults) -> None:
