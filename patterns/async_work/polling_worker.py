@@ -111,7 +111,8 @@ class PollingWorker(Construct):
             ``Work Requested``; the item's ``id`` is the event id and its ``payload`` the event detail.
         :param max_message_age: SQS engine: alarm when the work queue's oldest message is older.
             Default 30 minutes (must exceed one delay hop).
-        :param removal_policy: of the SQS engine's dedup table. Default ``RETAIN``.
+        :param removal_policy: of the queues (work and dead letters) and the SQS engine's dedup table.
+            Default ``RETAIN``.
         :param alarm_topic: SNS topic for the alarms. Default: alarms are created without actions.
         """
         super().__init__(scope, id)
@@ -204,6 +205,7 @@ class PollingWorker(Construct):
                 poll_interval=poll_interval,
                 max_attempts=max_attempts,
                 execution_timeout=execution_timeout or Duration.seconds((poll or 0) * max_attempts + 3600),
+                removal_policy=removal_policy,
                 topic=alarm_topic,
                 target_input=target_input,
             )
@@ -293,7 +295,11 @@ class PollingWorker(Construct):
         target_input: events.RuleTargetInput,
     ) -> events.IRuleTarget:
         self.queue, self.dead_letter_queue = work_queue(
-            self, "Queue", visibility_timeout=visibility_timeout, max_receive_count=max_receive_count
+            self,
+            "Queue",
+            visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
+            removal_policy=removal_policy,
         )
         self.dedup_table = dynamodb.Table(
             self,
@@ -372,6 +378,7 @@ class PollingWorker(Construct):
         poll_interval: Duration,
         max_attempts: int,
         execution_timeout: Duration,
+        removal_policy: RemovalPolicy,
         topic: sns.ITopic | None,
         target_input: events.RuleTargetInput,
     ) -> events.IRuleTarget:
@@ -430,7 +437,7 @@ class PollingWorker(Construct):
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
         )
-        self.dead_letter_queue = dead_letter_queue(self, "DeliveryDeadLetters")
+        self.dead_letter_queue = dead_letter_queue(self, "DeliveryDeadLetters", removal_policy=removal_policy)
         acknowledge(
             self.dead_letter_queue,
             {

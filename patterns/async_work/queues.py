@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -20,14 +20,18 @@ VISIBILITY_PER_FUNCTION_TIMEOUT = 6
 """AWS's advice for a Lambda consumer: visibility timeout at least six times the function timeout."""
 
 
-def dead_letter_queue(scope: Construct, id: str) -> sqs.Queue:
-    """An encrypted (SSE-SQS), TLS-only queue that keeps messages 14 days."""
+def dead_letter_queue(
+    scope: Construct, id: str, *, removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
+) -> sqs.Queue:
+    """An encrypted (SSE-SQS), TLS-only queue that keeps messages 14 days, retained by default: the
+    failed work in it is the evidence an operator needs."""
     return sqs.Queue(
         scope,
         id,
         encryption=sqs.QueueEncryption.SQS_MANAGED,
         enforce_ssl=True,
         retention_period=DEAD_LETTER_RETENTION,
+        removal_policy=removal_policy,
     )
 
 
@@ -38,9 +42,11 @@ def work_queue(
     visibility_timeout: Duration,
     max_receive_count: int,
     retention_period: Duration = Duration.days(4),
+    removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
 ) -> tuple[sqs.Queue, sqs.Queue]:
-    """An encrypted, TLS-only queue and its dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``."""
-    dlq = dead_letter_queue(scope, f"{id}DeadLetters")
+    """An encrypted, TLS-only queue and its dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``.
+    Both are retained by default (work in flight and failed work outlive the stack)."""
+    dlq = dead_letter_queue(scope, f"{id}DeadLetters", removal_policy=removal_policy)
     queue = sqs.Queue(
         scope,
         id,
@@ -49,6 +55,7 @@ def work_queue(
         visibility_timeout=visibility_timeout,
         retention_period=retention_period,
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=max_receive_count),
+        removal_policy=removal_policy,
     )
     return queue, dlq
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
@@ -78,6 +78,7 @@ class QueueWorkerFleet(Construct):
         vpc_subnets: ec2.SubnetSelection | None = None,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
         max_message_age: Duration = Duration.minutes(15),
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
         """
@@ -99,6 +100,8 @@ class QueueWorkerFleet(Construct):
         :param vpc_subnets: where the tasks run. Default: the private subnets with egress (no public IPs).
         :param log_retention: retention of the worker logs. Default one year.
         :param max_message_age: alarm when the oldest message waited longer. Default 15 minutes.
+        :param removal_policy: of the queue and its dead-letter queue. Default ``RETAIN``: queued and
+            failed work outlive the stack.
         :param alarm_topic: SNS topic for the alarms. Default: alarms are created without actions.
         """
         super().__init__(scope, id)
@@ -121,7 +124,11 @@ class QueueWorkerFleet(Construct):
         self.queue: sqs.Queue
         self.dead_letter_queue: sqs.Queue
         self.queue, self.dead_letter_queue = work_queue(
-            self, "Queue", visibility_timeout=visibility_timeout, max_receive_count=max_receive_count
+            self,
+            "Queue",
+            visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
+            removal_policy=removal_policy,
         )
         self.cluster: ecs.ICluster = cluster or ecs.Cluster(
             self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED

@@ -1,5 +1,6 @@
 """CDP-StatefulResourceRetained: data outlives the stack. Buckets, tables, file systems, user pools,
-registries, databases and log groups are retained (or snapshotted) on deletion and replacement."""
+registries, databases, queues, streams and log groups are retained (or snapshotted) on deletion and
+replacement."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ RESOURCE_TYPES = (
     "AWS::Logs::LogGroup",
     "AWS::KMS::Key",
     "AWS::SecretsManager::Secret",
+    "AWS::SQS::Queue",
+    "AWS::Kinesis::Stream",
 )
 FIX = "Keep the default removal policy (RETAIN); pass RemovalPolicy.DESTROY only for throw-away environments."
 KEEPS_DATA = ("Retain", "RetainExceptOnCreate", "Snapshot")
