@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The example CDK app: every example stack, checked by cdk-nag AwsSolutions and CloudDesignPatternChecks."""
+"""The example CDK app: every example stack, checked by cdk-nag AwsSolutions and CloudDesignPatternChecks.
 
-from aws_cdk import App
+Run it through the CDK CLI (`make synth`, `npx cdk deploy ...`); `python app.py` works too, with the
+same feature flags (read from cdk.json) and the same checks.
+"""
 
-from stacks import build, synth
+from stacks import create_app, synth
 
-app = App()
-build(app)
-synth(app)
+synth(create_app())

@@ -24,13 +24,15 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 def synth_seconds(app_command: str, outdir: str) -> float:
     env = {**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"}
     start = time.perf_counter()
-    subprocess.run(
-        [str(CDK), "synth", "--quiet", "--all", "--no-notices", "--app", app_command, "--output", outdir],
+    result = subprocess.run(
+        [str(CDK), "synth", "--quiet", "--no-notices", "--app", app_command, "--output", outdir],
         cwd=ROOT,
         env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if result.returncode != 0:
+        sys.exit(f"cdk synth failed for {app_command!r}:\n{result.stderr}")
     return time.perf_counter() - start
 
 

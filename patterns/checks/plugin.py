@@ -34,19 +34,12 @@ PLUGIN_NAME = "CloudDesignPatterns"
 PLUGIN_VERSION = "0.1.0"
 
 
-def _acknowledged(root: IConstruct) -> dict[str, set[str]]:
-    """Construct path -> rule ids acknowledged there."""
-    key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
-    found: dict[str, set[str]] = {}
-    for construct in root.node.find_all():
-        for entry in construct.node.metadata:
-            if entry.type == key and isinstance(entry.data, dict):
-                found.setdefault(construct.node.path, set()).update(entry.data)
-    return found
-
-
 def _logical_paths(root: IConstruct) -> dict[tuple[str, str], str]:
-    """(stack path, logical id) -> construct path of every CloudFormation resource in the app."""
+    """(stack path, logical id) -> construct path of every CloudFormation resource in the app.
+
+    Only needed for templates synthesized without path metadata; walking the tree costs a jsii call
+    per construct, so it runs once, and only when a finding has to be placed.
+    """
     paths: dict[tuple[str, str], str] = {}
     for construct in root.node.find_all():
         if CfnResource.is_cfn_resource(construct):
@@ -55,12 +48,24 @@ def _logical_paths(root: IConstruct) -> dict[tuple[str, str], str]:
     return paths
 
 
-def _is_acknowledged(rule_id: str, path: str, acknowledged: dict[str, set[str]]) -> bool:
+def _find(root: IConstruct, path: str) -> IConstruct | None:
+    construct: IConstruct | None = root
+    for part in filter(None, path.split("/")):
+        if construct is None:
+            return None
+        construct = construct.node.try_find_child(part)
+    return construct
+
+
+def _is_acknowledged(rule_id: str, construct: IConstruct | None) -> bool:
+    """Whether ``rule_id`` is acknowledged on ``construct`` or any of its parents."""
     names = {rule_id, f"{PLUGIN_NAME}::{rule_id}", f"Annotation::{rule_id}"}
-    parts = path.split("/")
-    for depth in range(len(parts), -1, -1):
-        if names & acknowledged.get("/".join(parts[:depth]), set()):
-            return True
+    key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    while construct is not None:
+        for entry in construct.node.metadata:
+            if entry.type == key and isinstance(entry.data, dict) and names & set(entry.data):
+                return True
+        construct = construct.node.scope
     return False
 
 
@@ -84,8 +89,8 @@ class CloudDesignPatternChecks:
         return [rule.RULE_ID for rule in self._rules]
 
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
-        acknowledged = _acknowledged(context.app_construct)
-        paths = _logical_paths(context.app_construct)
+        root = context.app_construct
+        tree_paths: dict[tuple[str, str], str] | None = None
         violations: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {}
         for stack in context.stack_templates:
             with open(stack.template_path, encoding="utf-8") as handle:
@@ -95,8 +100,14 @@ class CloudDesignPatternChecks:
                     result = rule.evaluate(logical_id, resource, template)
                     if result.status is not Status.NON_COMPLIANT:
                         continue
-                    path = paths.get((stack.stack_construct_path, logical_id), stack.stack_construct_path)
-                    if _is_acknowledged(rule.RULE_ID, path, acknowledged):
+                    # Findings are rare: only now find the construct and its acknowledgments.
+                    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+                    if path is None:
+                        tree_paths = tree_paths if tree_paths is not None else _logical_paths(root)
+                        path = tree_paths.get(
+                            (stack.stack_construct_path, logical_id), stack.stack_construct_path
+                        )
+                    if _is_acknowledged(rule.RULE_ID, _find(root, path)):
                         continue
                     violations.setdefault(rule.RULE_ID, []).append(
                         (stack.template_path, logical_id, result.message, result.locations)

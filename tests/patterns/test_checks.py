@@ -432,8 +432,10 @@ def test_non_compliant_results_say_what_is_wrong() -> None:
     assert "0.0.0.0/0" in result.message
 
 
-def _ssh_app(outdir: Path, acknowledgment: str | None, on: str = "sg") -> App:
-    app = App(outdir=str(outdir), context=feature_flags())
+def _ssh_app(outdir: Path, acknowledgment: str | None, on: str = "sg", path_metadata: bool = False) -> App:
+    # Without path metadata (a bare App) the plugin places findings by walking the construct tree;
+    # with it (the CDK CLI's default) it reads aws:cdk:path from the template.
+    app = App(outdir=str(outdir), context={**feature_flags(), "aws:cdk:enable-path-metadata": path_metadata})
     stack = Stack(app, "Checked")
     vpc = ec2.Vpc(
         stack,
@@ -460,12 +462,18 @@ class TestPlugin:
             _ssh_app(tmp_path, None).synth()
         assert "Session Manager" in str(error.value)
 
+    @pytest.mark.parametrize("path_metadata", [False, True])
     @pytest.mark.parametrize("ack", ["CDP-NoSshIngress", "CloudDesignPatterns::CDP-NoSshIngress"])
-    def test_acknowledgment_like_cdk_nag(self, tmp_path: Path, ack: str) -> None:
-        _ssh_app(tmp_path, ack).synth()
+    def test_acknowledgment_like_cdk_nag(self, tmp_path: Path, ack: str, path_metadata: bool) -> None:
+        _ssh_app(tmp_path, ack, path_metadata=path_metadata).synth()
 
-    def test_acknowledgment_on_a_parent_covers_children(self, tmp_path: Path) -> None:
-        _ssh_app(tmp_path, "CDP-NoSshIngress", on="stack").synth()
+    @pytest.mark.parametrize("path_metadata", [False, True])
+    def test_acknowledgment_on_a_parent_covers_children(self, tmp_path: Path, path_metadata: bool) -> None:
+        _ssh_app(tmp_path, "CDP-NoSshIngress", on="stack", path_metadata=path_metadata).synth()
+
+    def test_error_with_path_metadata(self, tmp_path: Path) -> None:
+        with pytest.raises(RuntimeError, match="CDP-NoSshIngress"):
+            _ssh_app(tmp_path, None, path_metadata=True).synth()
 
     def test_acknowledging_another_rule_does_not_help(self, tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="CDP-NoSshIngress"):
