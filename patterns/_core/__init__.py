@@ -3,7 +3,7 @@
 from .alarms import alarm
 from .functions import PYTHON_RUNTIME, python_function
 from .logs import DEFAULT_LOG_RETENTION, log_group
-from .nag import acknowledge
+from .nag import acknowledge, nag_ref
 from .storage import access_logs_bucket, secure_bucket
 from .validation import PRIVATE_NETWORKS, Problems, is_domain_name, is_token, private_network_of
 
@@ -18,6 +18,7 @@ __all__ = [
     "is_domain_name",
     "is_token",
     "log_group",
+    "nag_ref",
     "private_network_of",
     "python_function",
     "secure_bucket",

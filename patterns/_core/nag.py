@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
 from constructs import IConstruct
 
 
@@ -14,3 +14,16 @@ def acknowledge(construct: IConstruct, findings: Mapping[str, str]) -> None:
         if len(reason.strip()) < 20:
             raise ValueError(f"acknowledge: reason for {finding_id!r} is too short to convince a reviewer")
         Validations.of(construct).acknowledge(Acknowledgment(id=finding_id, reason=reason))
+
+
+def nag_ref(construct: IConstruct, attribute: str = "Arn") -> str | None:
+    """How cdk-nag prints ``Fn::GetAtt`` of ``construct``'s resource inside a finding id, e.g.
+    ``<Bucket1234.Arn>`` in ``AwsSolutions-IAM5[Resource::<Bucket1234.Arn>/*]``.
+
+    Logical ids hash the construct path, so finding ids are computed, never hard-coded. None for an
+    imported resource (it has no logical id; its finding names the ARN itself).
+    """
+    element = construct if isinstance(construct, CfnElement) else construct.node.default_child
+    if not isinstance(element, CfnElement):
+        return None
+    return f"<{Stack.of(element).resolve(element.logical_id)}.{attribute}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -18,7 +18,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from .._core import Problems, acknowledge, alarm, log_group, python_function
+from .._core import Problems, acknowledge, alarm, log_group, nag_ref, python_function
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
@@ -345,7 +345,7 @@ class PollingWorker(Construct):
         acknowledge(
             self.consumer.role,
             {  # type: ignore[arg-type]
-                f"AwsSolutions-IAM5[Resource::<{self._logical(self.check_function)}.Arn>:*]": "grant_invoke covers the "
+                f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
         )
@@ -365,12 +365,6 @@ class PollingWorker(Construct):
             )
         )
         return targets.SqsQueue(self.queue, message=target_input, dead_letter_queue=self.dead_letter_queue)
-
-    @staticmethod
-    def _logical(construct: Construct) -> str:
-        """The logical id cdk-nag names in a finding about ``construct``'s ARN."""
-        resource = construct.node.default_child or construct
-        return Stack.of(construct).get_logical_id(resource)  # type: ignore[arg-type]
 
     def _build_step_functions(
         self,
@@ -433,7 +427,7 @@ class PollingWorker(Construct):
             {  # type: ignore[arg-type]
                 "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and "
                 "related) support no resource-level permissions.",
-                f"AwsSolutions-IAM5[Resource::<{self._logical(self.check_function)}.Arn>:*]": "LambdaInvoke may call the "
+                f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "LambdaInvoke may call the "
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
         )

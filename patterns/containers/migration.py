@@ -15,8 +15,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, python_function
-from .nag_ids import attr
+from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, nag_ref, python_function
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -202,7 +201,7 @@ class MigrationTask(Construct):
             self.is_complete_function.role,
             {
                 "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
-                f"{attr(self.state_machine, 'Name')}:*]": "Only the executions of this one state machine; "
+                f"{nag_ref(self.state_machine, 'Name')}:*]": "Only the executions of this one state machine; "
                 "their names are generated per run.",
             },
         )
@@ -244,7 +243,7 @@ class MigrationTask(Construct):
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]": "The provider framework's functions (CDK's code) only write their logs with AWS's basic "
             "execution policy.",
             **{
-                f"AwsSolutions-IAM5[Resource::{attr(fn, 'Arn')}:*]": "The provider framework invokes this "
+                f"AwsSolutions-IAM5[Resource::{nag_ref(fn)}:*]": "The provider framework invokes this "
                 "pattern's own handler function (any version); no other function is reachable."
                 for fn in user_functions
             },
@@ -266,7 +265,7 @@ class MigrationTask(Construct):
                     "AwsSolutions-IAM5[Resource::*]": "CloudWatch Logs delivery for the waiter's execution logs "
                     "(logs:CreateLogDelivery and related) supports no resource-level permission.",
                     **{
-                        f"AwsSolutions-IAM5[Resource::{attr(fn, 'Arn')}:*]": "The waiter invokes the provider "
+                        f"AwsSolutions-IAM5[Resource::{nag_ref(fn)}:*]": "The waiter invokes the provider "
                         "framework's own function (any version) and nothing else."
                         for fn in polled
                         if fn is not None

@@ -20,8 +20,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group, python_function
-from ._nag import bucket_objects_finding, logical_id
+from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group, nag_ref, python_function
+from ._nag import bucket_objects_finding
 from .cluster import TrainingCluster
 
 RUNTIME = Path(__file__).parent / "runtime"
@@ -270,7 +270,7 @@ class TrainingPipeline(Construct):
                     "by ARN with its revision; CDK's BatchSubmitJob grants every revision."
                     for arn in _batch_arns(self)
                 },
-                f"AwsSolutions-IAM5[Resource::<{logical_id(self.publish_function)}.Arn>:*]": "Invoking any version of the pattern's own publish function.",
+                f"AwsSolutions-IAM5[Resource::{nag_ref(self.publish_function)}:*]": "Invoking any version of the pattern's own publish function.",
             },
         )
 

@@ -19,10 +19,19 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_token, log_group, python_function
+from .._core import (
+    DEFAULT_LOG_RETENTION,
+    Problems,
+    acknowledge,
+    alarm,
+    is_token,
+    log_group,
+    nag_ref,
+    python_function,
+)
 from .options import AmazonLogin, AppleLogin, FacebookLogin, GoogleLogin, IdentityProvider, OidcLogin
 from .runtime.web_pages import BODY_MAX, ID_PATTERN, TITLE_MAX
-from .static_site import RUNTIME_DIR, bucket_logical_id, check_web_acl_arn
+from .static_site import RUNTIME_DIR, check_web_acl_arn
 
 _DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _RESERVED_IN_PREFIX = ("aws", "amazon", "cognito")
@@ -422,7 +431,7 @@ class ApiBackend(Construct):
         acknowledge(
             self.write_function.role,
             {  # type: ignore[arg-type]
-                f"AwsSolutions-IAM5[Resource::<{bucket_logical_id(bucket)}.Arn>/{prefix}*]": "The write handler deletes the rendered page of the item it changed; item ids are data.",
+                f"AwsSolutions-IAM5[Resource::{nag_ref(bucket)}/{prefix}*]": "The write handler deletes the rendered page of the item it changed; item ids are data.",
             },
         )
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -21,7 +21,16 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from .._core import Problems, access_logs_bucket, acknowledge, alarm, is_token, python_function, secure_bucket
+from .._core import (
+    Problems,
+    access_logs_bucket,
+    acknowledge,
+    alarm,
+    is_token,
+    nag_ref,
+    python_function,
+    secure_bucket,
+)
 from .options import SiteDomain
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
@@ -39,12 +48,6 @@ _CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certific
 _WEB_ACL_ARN = re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:(global|regional)/webacl/[^/]+/[^/]+$")
 _RENDER_PATTERN = re.compile(r"^/([A-Za-z0-9_-]+/)+\*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-def bucket_logical_id(bucket: s3.IBucket) -> str:
-    """How cdk-nag names a bucket in findings (its logical id; imported buckets have none)."""
-    child = bucket.node.default_child
-    return Stack.of(bucket).get_logical_id(child) if isinstance(child, CfnResource) else bucket.node.id
 
 
 def check_web_acl_arn(problems: Problems, argument: str, value: str | None, *, scope: str) -> None:
@@ -407,7 +410,7 @@ class StaticSite(Construct):
         acknowledge(
             renderer.role,
             {  # type: ignore[arg-type]
-                f"AwsSolutions-IAM5[Resource::<{bucket_logical_id(self.bucket)}.Arn>/{self.render_prefix}*]": "The renderer writes any page under the rendered prefix; page names are data, unknown at deploy time.",
+                f"AwsSolutions-IAM5[Resource::{nag_ref(self.bucket)}/{self.render_prefix}*]": "The renderer writes any page under the rendered prefix; page names are data, unknown at deploy time.",
             },
         )
         self.renderer = renderer
