@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from .checks import CloudDesignPatternChecks
     from .containers import ContainerCluster, ContainerRegistry, ContainerService, EfsVolume, MigrationTask
     from .dns import HybridDns, PublicRecord, SplitHorizonZone, conditional_forwarders
-    from .hpc import TrainingCluster, TrainingPipeline, TrainingStorage
+    from .hpc import (
+        SlurmCluster,
+        SlurmHeadNode,
+        SlurmLustre,
+        SlurmQueue,
+        TrainingCluster,
+        TrainingPipeline,
+        TrainingStorage,
+    )
     from .network import SecureNetwork, SiteToSiteVpn
     from .security import ComplianceBaseline, EdgeProtection
     from .serverless_web import (
@@ -58,6 +66,10 @@ _EXPORTS: dict[str, str] = {
     "ServerlessWebApp": "serverless_web",
     "ShellStep": "ami",
     "SiteDomain": "serverless_web",
+    "SlurmCluster": "hpc",
+    "SlurmHeadNode": "hpc",
+    "SlurmLustre": "hpc",
+    "SlurmQueue": "hpc",
     "SiteToSiteVpn": "network",
     "SplitHorizonZone": "dns",
     "StaticSite": "serverless_web",

@@ -9,7 +9,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from patterns.hpc import TrainingCluster, TrainingPipeline, TrainingStorage
+from patterns.hpc import SlurmCluster, SlurmQueue, TrainingCluster, TrainingPipeline, TrainingStorage
 from patterns.network import SecureNetwork
 
 from . import context
@@ -28,6 +28,9 @@ class HpcTrainingStack(Stack):
     - ``hpc_fsx_capacity_gib``: default ``1200``
     - ``hpc_training_image``: default ``pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime`` (Docker Hub)
     - ``hpc_preprocess_image``: default ``public.ecr.aws/docker/library/python:3.12-slim``
+    - ``hpc_slurm``: also create a ``SlurmCluster`` (AWS ParallelCluster) on the same Lustre file
+      system, default ``false`` (its head node bills while idle)
+    - ``hpc_slurm_cluster_name``: default ``cdp-hpc-slurm``
     """
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
@@ -61,6 +64,17 @@ class HpcTrainingStack(Stack):
             alarm_topic=self.alarm_topic,
         )
         self.pipeline = TrainingPipeline(self, "Pipeline", cluster=self.cluster, alarm_topic=self.alarm_topic)
+        self.slurm: SlurmCluster | None = None
+        if str(self.node.try_get_context("hpc_slurm") or "false").lower() == "true":
+            self.slurm = SlurmCluster(
+                self,
+                "Slurm",
+                vpc=self.network.vpc,
+                cluster_name=context.text(self, "hpc_slurm_cluster_name", "cdp-hpc-slurm"),
+                queues=[SlurmQueue(name="gpu", instance_types=self.cluster.instance_types)],
+                training_storage=self.storage,
+            )
+            CfnOutput(self, "SlurmHeadNodeInstanceId", value=self.slurm.head_node_instance_id)
         CfnOutput(
             self, "StartRunUrl", value=self.pipeline.api.url_for_path("/runs") if self.pipeline.api else ""
         )

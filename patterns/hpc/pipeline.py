@@ -9,6 +9,7 @@ from pathlib import Path
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -81,6 +82,7 @@ class TrainingPipeline(Construct):
         artifact_name: str = "model.tar.gz",
         timeout: Duration = Duration.days(4),
         api: bool = True,
+        serving_service: ecs.IBaseService | None = None,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
@@ -100,6 +102,11 @@ class TrainingPipeline(Construct):
         :param artifact_name: the artifact's file name. Default ``model.tar.gz``.
         :param timeout: a run fails after this. Default 4 days (training is capped at 3 by the cluster).
         :param api: create the REST API that starts runs. Default ``True``.
+        :param serving_service: an ECS service (e.g. ``ContainerService.service``) that serves the
+            model: after publishing, the workflow calls ``ecs:UpdateService`` with
+            ``forceNewDeployment`` so that its new tasks read the new URI from the SSM parameter at
+            start (its task role is granted read on the parameter). Default: no hand-off step; the
+            ``ModelPublished`` event and the SSM parameter remain the hand-off points.
         :param log_retention: of the workflow, function and API logs. Default one year.
         :param log_removal_policy: of those log groups. Default RETAIN.
         :param alarm_topic: SNS topic for failed runs and the ExecutionsFailed alarm. Default: the
@@ -239,12 +246,13 @@ class TrainingPipeline(Construct):
             retry_on_service_exceptions=True,
             result_path="$.model",
         )
+        self.update_serving: tasks.CallAwsService | None = None
+        tail: sfn.IChainable = publish
+        if serving_service is not None:
+            self.update_serving = self._hand_off(serving_service)
+            tail = sfn.Chain.start(publish).next(self.update_serving)
         chain = (
-            defaults.next(merged)
-            .next(preprocess)
-            .next(train)
-            .next(publish)
-            .next(sfn.Succeed(self, "Published"))
+            defaults.next(merged).next(preprocess).next(train).next(tail).next(sfn.Succeed(self, "Published"))
         )
         self.log_group = log_group(
             self, "WorkflowLogs", retention=log_retention, removal_policy=log_removal_policy
@@ -303,6 +311,26 @@ class TrainingPipeline(Construct):
         self.api: apigw.RestApi | None = None
         if api:
             self.api = self._api(log_retention, log_removal_policy)
+
+    def _hand_off(self, service: ecs.IBaseService) -> tasks.CallAwsService:
+        """The step that rolls the serving service onto the published model (new tasks, same task
+        definition: the tasks read the model URI from the SSM parameter when they start)."""
+        if isinstance(service, ecs.BaseService) and service.task_definition.task_role is not None:
+            self.model_parameter.grant_read(service.task_definition.task_role)
+        return tasks.CallAwsService(
+            self,
+            "UpdateServing",
+            service="ecs",
+            action="updateService",
+            parameters={
+                "Cluster": service.cluster.cluster_arn,
+                "Service": service.service_arn,
+                "ForceNewDeployment": True,
+            },
+            iam_action="ecs:UpdateService",
+            iam_resources=[service.service_arn],
+            result_path=sfn.JsonPath.DISCARD,
+        )
 
     def _api(self, log_retention: logs.RetentionDays, log_removal_policy: RemovalPolicy) -> apigw.RestApi:
         access_logs = log_group(
