@@ -40,6 +40,7 @@ def alarm(
         alarm_name=alarm_name,
     )
     if topic is not None:
-        created.add_alarm_action(cw_actions.SnsAction(topic))
-        created.add_ok_action(cw_actions.SnsAction(topic))
+        action = cw_actions.SnsAction(topic)
+        created.add_alarm_action(action)
+        created.add_ok_action(action)
     return created

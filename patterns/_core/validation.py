@@ -24,9 +24,25 @@ from aws_cdk import Token
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
+_STRING_TOKEN_MARKERS = ("${Token[", "#{Token[")
+_NUMBER_TOKEN_MAGNITUDE = 1e288  # CDK encodes number tokens as doubles around -1.888e+289
+
+
 def is_token(value: Any) -> bool:
-    """True when ``value`` is (or contains) a CDK token that resolves only at deploy time."""
-    if isinstance(value, str | int | float | list | dict):
+    """True when ``value`` is (or contains) a CDK token that resolves only at deploy time.
+
+    Plain strings, numbers and lists are checked here without a call across the jsii bridge (the
+    encodings are CDK's stable token markers); anything else is asked of ``Token.is_unresolved``.
+    """
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        return any(marker in value for marker in _STRING_TOKEN_MARKERS)
+    if isinstance(value, int | float):
+        return abs(value) > _NUMBER_TOKEN_MAGNITUDE
+    if isinstance(value, list | tuple):
+        return any(is_token(item) for item in value)
+    if isinstance(value, dict):
         return Token.is_unresolved(value)
     return False
 

@@ -3,6 +3,7 @@ including the ephemeral ports (1024-65535) that replies come back on."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,11 +22,19 @@ class AclRule:
     ports: tuple[int, int] | None
     egress: bool
 
-    @property
-    def traffic(self) -> ec2.AclTraffic:
-        if self.ports is None:
-            return ec2.AclTraffic.all_traffic()
-        return ec2.AclTraffic.tcp_port_range(self.ports[0], self.ports[1])
+
+@functools.cache
+def _acl_cidr(cidr: str) -> ec2.AclCidr:
+    """Immutable value objects, made once per process: fewer calls across the jsii bridge."""
+    return ec2.AclCidr.ipv4(cidr)
+
+
+@functools.cache
+def _acl_traffic(ports: tuple[int, int] | None) -> ec2.AclTraffic:
+    """All traffic (``None``) or a TCP port range; made once per process."""
+    if ports is None:
+        return ec2.AclTraffic.all_traffic()
+    return ec2.AclTraffic.tcp_port_range(ports[0], ports[1])
 
 
 def both_ways(cidr: str, ports: tuple[int, int] | None = None) -> list[AclRule]:
@@ -61,9 +70,9 @@ def tier_acl(
         direction = "Egress" if rule.egress else "Ingress"
         acl.add_entry(
             f"{direction}{number}",
-            cidr=ec2.AclCidr.ipv4(rule.cidr),
+            cidr=_acl_cidr(rule.cidr),
             rule_number=number,
-            traffic=rule.traffic,
+            traffic=_acl_traffic(rule.ports),
             direction=ec2.TrafficDirection.EGRESS if rule.egress else ec2.TrafficDirection.INGRESS,
             rule_action=ec2.Action.ALLOW,
         )
