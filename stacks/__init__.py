@@ -18,6 +18,7 @@ from .async_work import AsyncWorkStack
 from .containers import ContainerClusterStack
 from .hpc import HpcTrainingStack
 from .hybrid_dns import HybridDnsStack
+from .network import NetworkStack
 from .security_baseline import SecurityBaselineStack
 from .serverless_web import ServerlessWebStack
 
@@ -29,10 +30,16 @@ def feature_flags() -> dict[str, Any]:
     return json.loads((ROOT / "cdk.json").read_text())["context"]
 
 
+NETWORK_STACK = "CdpNetwork"
+
 EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
+    NETWORK_STACK: (
+        NetworkStack,
+        "cdp-patterns: the shared network (VPC tiers with stateless NACLs, endpoints, site-to-site VPN)",
+    ),
     "CdpSecurityBaseline": (
         SecurityBaselineStack,
-        "cdp-patterns: security baseline (network tiers, VPN, edge protection, compliance)",
+        "cdp-patterns: security baseline (WAF edge protection, AWS Config rules, Systems Manager)",
     ),
     "CdpHybridDns": (
         HybridDnsStack,
@@ -65,10 +72,11 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
 def build(app: App) -> dict[str, Stack]:
     """Add every example stack and the policy checks to ``app``; return the stacks by name."""
     env = Environment(region=context.text(app, "region", "us-east-1"))
-    stacks = {
-        name: cls(app, name, env=env, description=description)
-        for name, (cls, description) in EXAMPLE_STACKS.items()
-    }
+    stacks: dict[str, Stack] = {}
+    for name, (cls, description) in EXAMPLE_STACKS.items():
+        # Stacks that run in a VPC share the network stack's (declared first).
+        extra = {"network": stacks[NETWORK_STACK].network} if getattr(cls, "USES_NETWORK", False) else {}
+        stacks[name] = cls(app, name, env=env, description=description, **extra)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app), CloudDesignPatternChecks())
     return stacks
 

@@ -9,7 +9,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from patterns.ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ShellStep
-from patterns.network import SESSION_MANAGER_ENDPOINTS, SecureNetwork
+from patterns.network import SecureNetwork
 
 from . import context
 
@@ -26,12 +26,13 @@ class AmiMaintenanceStack(Stack):
     it and ``aws autoscaling start-instance-refresh`` moves the fleet onto the new image.
     """
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+    USES_NETWORK = True
+
+    def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
+        """``network``: the shared network (its Session Manager endpoints serve the build instances)."""
         super().__init__(scope, id, **kwargs)
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
-        self.network = SecureNetwork(
-            self, "Network", interface_endpoints=SESSION_MANAGER_ENDPOINTS, alarm_topic=self.alarm_topic
-        )
+        self.network = network
         self.pipeline = GoldenImagePipeline(
             self,
             "GoldenImage",

@@ -26,7 +26,10 @@ class AsyncWorkStack(Stack):
     ``Work Requested`` (SQS engine) or ``Work Requested (Step Functions)``.
     """
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+    USES_NETWORK = True
+
+    def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
+        """``network``: the shared network (the worker fleet runs in its private tier)."""
         super().__init__(scope, id, **kwargs)
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
         poll_interval = Duration.seconds(context.number(self, "poll_interval_seconds", 300))
@@ -50,7 +53,7 @@ class AsyncWorkStack(Stack):
                 source=["cdp.async-work"], detail_type=["Work Requested (Step Functions)"]
             ),
         )
-        self.network = SecureNetwork(self, "Network", alarm_topic=self.alarm_topic)
+        self.network = network
         self.fleet = QueueWorkerFleet(
             self,
             "WorkerFleet",

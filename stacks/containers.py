@@ -12,7 +12,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from patterns.containers import ContainerCluster, ContainerRegistry, ContainerService, MigrationTask
-from patterns.network import CONTAINER_ENDPOINTS, SecureNetwork
+from patterns.network import SecureNetwork
 from patterns.security import EdgeProtection
 
 from . import context
@@ -27,15 +27,13 @@ class ContainerClusterStack(Stack):
     - ``ci_account``: the AWS account whose CI may assume the push role, default this account
     """
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+    USES_NETWORK = True
+
+    def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
+        """``network``: the shared network (``-c container_endpoints=1`` on it adds ECR/Logs endpoints)."""
         super().__init__(scope, id, **kwargs)
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
-        self.network = SecureNetwork(
-            self,
-            "Network",
-            interface_endpoints=CONTAINER_ENDPOINTS if context.number(self, "container_endpoints", 0) else (),
-            alarm_topic=self.alarm_topic,
-        )
+        self.network = network
         self.cluster = ContainerCluster(self, "Cluster", vpc=self.network.vpc)
         ci_account = context.text(self, "ci_account", "")
         self.registry = ContainerRegistry(

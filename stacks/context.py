@@ -28,3 +28,11 @@ def number(scope: Construct, key: str, default: int) -> int:
         return int(value)
     except (TypeError, ValueError) as error:
         raise ValueError(f"context {key}={value!r}: must be an integer") from error
+
+
+def flag(scope: Construct, key: str, *, default: bool) -> bool:
+    """A boolean from context: ``-c key=false`` (or ``0``, ``no``) turns it off, anything else on."""
+    value = scope.node.try_get_context(key)
+    if value is None:
+        return default
+    return str(value).strip().lower() not in ("false", "0", "no", "off")

@@ -33,10 +33,13 @@ class HpcTrainingStack(Stack):
     - ``hpc_slurm_cluster_name``: default ``cdp-hpc-slurm``
     """
 
-    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+    USES_NETWORK = True
+
+    def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
+        """``network``: the shared network (GPU nodes and the file system sit in its private tier)."""
         super().__init__(scope, id, **kwargs)
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
-        self.network = SecureNetwork(self, "Network", alarm_topic=self.alarm_topic)
+        self.network = network
         self.storage = TrainingStorage(
             self,
             "Storage",

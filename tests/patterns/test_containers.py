@@ -1002,4 +1002,6 @@ def test_example_stack_composition(example_templates) -> None:
     resources = template["Resources"].values()
     assert sum(r["Type"] == "AWS::ECS::Service" for r in resources) == 1
     assert sum(r["Type"] == "Custom::MigrationRun" for r in resources) == 1
-    assert sum(r["Type"] == "AWS::EC2::NatGateway" for r in resources) == 1
+    # the cluster runs in the shared network stack's VPC: no VPC or NAT gateway of its own
+    assert sum(r["Type"] in ("AWS::EC2::VPC", "AWS::EC2::NatGateway") for r in resources) == 0
+    assert '"Fn::GetStackOutput"' in json.dumps(template) and '"CdpNetwork"' in json.dumps(template)

@@ -24,6 +24,7 @@ from patterns.hpc import (
     TrainingStorage,
 )
 from stacks.hpc import HpcTrainingStack
+from stacks.network import NetworkStack
 from tests.conftest import new_stack, template_of
 from tests.support import cfn_lint, env, synth_checked
 
@@ -470,7 +471,8 @@ def test_example_stack_with_slurm_passes_nag_and_cfn_lint() -> None:
 
     def build(app):
         app.node.set_context("hpc_slurm", "true")
-        return HpcTrainingStack(app, "CdpHpcTraining", env=env())
+        network = NetworkStack(app, "CdpNetwork", env=env())
+        return HpcTrainingStack(app, "CdpHpcTraining", env=env(), network=network.network)
 
     template = synth_checked(build)
     assert cfn_lint(template) == []

@@ -655,4 +655,7 @@ def test_example_stack_composition(example_templates) -> None:
     ip_sets = [r for r in resources if r["Type"] == "AWS::WAFv2::IPSet"]
     assert [s["Properties"]["Addresses"] for s in ip_sets] == [["198.51.100.0/24"]]
     assert any(r["Type"] == "AWS::Config::ConfigurationRecorder" for r in resources)
-    assert any(r["Type"] == "AWS::EC2::VPNConnection" for r in resources)  # the network part is intact
+    # the baseline's network tiers and VPN are the shared CdpNetwork stack
+    network = example_templates["CdpNetwork"]["Resources"].values()
+    assert any(r["Type"] == "AWS::EC2::VPNConnection" for r in network)
+    assert sum(r["Type"] == "AWS::EC2::NetworkAcl" for r in network) == 3

@@ -723,14 +723,20 @@ def test_example_report_covers_every_stack(example_assembly, example_report):
     assert page.count("<svg") == len(stacks)
 
 
-def test_example_security_baseline_report(example_report):
-    text = (example_report / "CdpSecurityBaseline.md").read_text()
+def test_example_network_report(example_report):
+    text = (example_report / "CdpNetwork.md").read_text()
     assert "```mermaid\nflowchart LR" in text
     assert re.search(r'g\d+\["Network/Vpc<br/>', text), "resources grouped by construct path"
     assert re.search(r"\| `\w*NATGateway\w*`.*\| AWS::EC2::NatGateway \| \$32\.85 \|", text)
     assert "Interface endpoint ssm: 2 AZ" in text
     assert "AWS::EC2::VPNConnection | $36.50" in text
-    assert "| vpc-flow-logs |" in text
+    assert "| vpc-flow-logs |" in text  # the flow-log role, by the service that assumes it
+
+
+def test_example_security_baseline_report(example_report):
+    text = (example_report / "CdpSecurityBaseline.md").read_text()
+    assert "```mermaid\nflowchart LR" in text
+    assert re.search(r'g\d+\["Compliance/VpcFlowLogsEnabled<br/>ConfigRule"\]', text)
     assert re.search(r"AWS::Logs::LogGroup \| .* \| Retain \| Retain \| retention \d+ days", text)
 
 
