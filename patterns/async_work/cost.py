@@ -1,7 +1,7 @@
 """Monthly cost of PollingWorker's two engines, from published us-east-1 list prices.
 
 The talk's question: "couldn't Step Functions do it?" It could; it bills per state transition. Run
-``python -m patterns.async_work.cost`` for the comparison table in the README.
+``python -m patterns.async_work`` for the comparison table in the README.
 
 Model (one *job* = one work item checked every ``poll_interval_seconds`` until it is done after
 ``duration_seconds``; each user starts ``jobs_per_user_per_month`` jobs):

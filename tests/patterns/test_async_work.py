@@ -819,3 +819,14 @@ def test_example_stack_composition(example_templates) -> None:
     assert resources.count("AWS::StepFunctions::StateMachine") == 1
     assert resources.count("AWS::Lambda::EventSourceMapping") == 1
     assert resources.count("AWS::ECS::Service") == 1
+
+
+def test_cost_table_command_prints_the_table_without_warnings() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "patterns.async_work"], capture_output=True, text=True, check=True
+    )
+    assert "| scenario |" in result.stdout and "Step Functions" in result.stdout
+    assert result.stderr == ""
