@@ -26,7 +26,7 @@ RESOURCE_TYPES = (
     "AWS::SQS::Queue",
     "AWS::Kinesis::Stream",
 )
-FIX = "Keep the default removal policy (RETAIN); pass a deleting policy only for throw-away environments."
+FIX = "Retain it: removal_policy=RemovalPolicy.RETAIN (this library's default); delete data only in throw-away environments."
 KEEPS_DATA = ("Retain", "RetainExceptOnCreate", "Snapshot")
 
 
