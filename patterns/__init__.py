@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ShellStep
+    from .ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ImageRefresh, ShellStep
     from .async_work import EngineCost, PollingWorker, QueueWorkerFleet, estimate_monthly_cost
     from .checks import CloudDesignPatternChecks
     from .containers import ContainerCluster, ContainerRegistry, ContainerService, EfsVolume, MigrationTask
@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "GoldenImagePipeline": "ami",
     "GoogleLogin": "serverless_web",
     "HybridDns": "dns",
+    "ImageRefresh": "ami",
     "MigrationTask": "containers",
     "OidcLogin": "serverless_web",
     "PollingWorker": "async_work",

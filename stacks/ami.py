@@ -23,7 +23,8 @@ class AmiMaintenanceStack(Stack):
 
     First deploy: the pipeline's SSM parameter is created here with the Amazon Linux 2023 AMI id, so the
     fleet reads it at launch (``resolve:ssm:``) and starts before the first build; each build overwrites
-    it and ``aws autoscaling start-instance-refresh`` moves the fleet onto the new image.
+    it, and that change starts an instance refresh (EventBridge rule, Step Functions) that moves the
+    running instances onto the new image.
     """
 
     USES_NETWORK = True

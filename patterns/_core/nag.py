@@ -19,9 +19,10 @@ def acknowledge(construct: IConstruct, findings: Mapping[str, str]) -> None:
         )
 
 
-def nag_ref(construct: IConstruct, attribute: str = "Arn") -> str | None:
+def nag_ref(construct: IConstruct, attribute: str | None = "Arn") -> str | None:
     """How cdk-nag prints ``Fn::GetAtt`` of ``construct``'s resource inside a finding id, e.g.
-    ``<Bucket1234.Arn>`` in ``AwsSolutions-IAM5[Resource::<Bucket1234.Arn>/*]``.
+    ``<Bucket1234.Arn>`` in ``AwsSolutions-IAM5[Resource::<Bucket1234.Arn>/*]``; with
+    ``attribute=None``, how it prints a ``Ref`` (``<Group1234>``).
 
     Logical ids hash the construct path, so finding ids are computed, never hard-coded. None for an
     imported resource (it has no logical id; its finding names the ARN itself).
@@ -29,4 +30,5 @@ def nag_ref(construct: IConstruct, attribute: str = "Arn") -> str | None:
     element = construct if isinstance(construct, CfnElement) else construct.node.default_child
     if not isinstance(element, CfnElement):
         return None
-    return f"<{Stack.of(element).resolve(element.logical_id)}.{attribute}>"
+    logical_id = Stack.of(element).resolve(element.logical_id)
+    return f"<{logical_id}.{attribute}>" if attribute else f"<{logical_id}>"

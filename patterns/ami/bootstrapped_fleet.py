@@ -22,6 +22,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, secure_bucket
 from .golden_image_pipeline import SESSION_MANAGER_HINT
+from .image_refresh import ImageRefresh
 
 LOAD_BALANCER_SCHEMES = ("internet-facing", "internal")
 CONFIG_DIR = "/etc/cdp/config"
@@ -35,8 +36,9 @@ class BootstrappedFleet(Construct):
     pipeline's) and whose user data fetches configuration from SSM parameters or S3, then runs the
     caller's boot commands. No key pair, no port 22, IMDSv2 only: access is Session Manager. Root volumes
     are encrypted; a launch template change (a new AMI at deploy time, new user data) replaces instances
-    one at a time; an optional ALB health-checks them. Alarms: failed launches or instance refreshes,
-    fewer instances in service than the minimum, unhealthy targets.
+    one at a time; with the AMI resolved at launch, a change of the parameter starts an instance refresh
+    (``ImageRefresh``); an optional ALB health-checks them. Alarms: failed launches or instance refreshes,
+    fewer instances in service than the minimum, unhealthy targets, refreshes that could not start.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class BootstrappedFleet(Construct):
         vpc: ec2.IVpc,
         image_parameter: ssm.IStringParameter | str,
         resolve_image_at_launch: bool = False,
+        refresh_on_image_change: bool = True,
         instance_type: str = "t3.small",
         min_capacity: int = 2,
         max_capacity: int = 4,
@@ -75,7 +78,10 @@ class BootstrappedFleet(Construct):
             deploy, so a new AMI changes the launch template and rolls the fleet; the parameter must
             exist before the stack is deployed. ``True``: EC2 reads it at each launch
             (``resolve:ssm:``), which works when the parameter is created in the same stack; running
-            instances move to a new AMI with an instance refresh.
+            instances move to a new AMI with an instance refresh (see ``refresh_on_image_change``).
+        :param refresh_on_image_change: with ``resolve_image_at_launch=True``, start an instance refresh
+            whenever the parameter is created or updated (EventBridge rule, Step Functions, no Lambda).
+            Default ``True``; ignored otherwise (the deploy's rolling update already moves the fleet).
         :param instance_type: Default ``t3.small``.
         :param min_capacity: instances always running (at least 1). Default 2.
         :param max_capacity: upper bound (at least ``min_capacity``). Default 4.
@@ -99,7 +105,8 @@ class BootstrappedFleet(Construct):
         :param alarm_topic: SNS topic for the alarms. Default: alarms without actions.
         :param key_pair: refused: no SSH keys on instances.
         :param allow_ssh: refused when ``True``: port 22 is never opened.
-        :param removal_policy: of the access-log bucket when created here. Default ``RETAIN``.
+        :param removal_policy: of the access-log bucket and the refresh's dead-letter queue when created
+            here. Default ``RETAIN``.
         """
         super().__init__(scope, id)
         problems = Problems("BootstrappedFleet")
@@ -314,6 +321,23 @@ class BootstrappedFleet(Construct):
                 removal_policy,
             )
         self.alarms: list[cw.Alarm] = self._add_alarms(min_capacity, alarm_topic)
+        self.image_refresh: ImageRefresh | None = None
+        if resolve_image_at_launch and refresh_on_image_change:
+            # Same pace as the rolling update: launch before terminating when the group may grow,
+            # terminate first when its size is fixed.
+            launch_first = max_capacity > min_capacity
+            self.image_refresh = ImageRefresh(
+                self,
+                "ImageRefresh",
+                auto_scaling_group=self.auto_scaling_group,
+                image_parameter_name=parameter_name,
+                min_healthy_percentage=100 if launch_first else 90,
+                max_healthy_percentage=110 if launch_first else 100,
+                instance_warmup=Duration.minutes(5),
+                alarm_topic=alarm_topic,
+                removal_policy=removal_policy,
+            )
+            self.alarms.extend(self.image_refresh.alarms)
 
     def _add_load_balancer(
         self,

@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from aws_cdk import Duration
+from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
-from patterns.ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ShellStep, cron_problems
+from patterns.ami import (
+    AmiBackupPolicy,
+    BootstrappedFleet,
+    GoldenImagePipeline,
+    ImageRefresh,
+    ShellStep,
+    cron_problems,
+)
 from tests.conftest import new_stack, template_of
 
 NGINX = [ShellStep("InstallNginx", ["dnf install -y nginx"])]
@@ -767,7 +776,268 @@ class TestFleetOptions:
                 "AlarmActions": [{"Ref": Match.string_like_regexp("^Alarms")}],
             },
         )
-        assert len(fleet.alarms) == 3
+        assert len(fleet.alarms) == 5  # launches, in service, unhealthy hosts + the image refresh's two
+
+
+# --- Instance refresh when the AMI parameter changes --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def refresh_fleet() -> tuple[BootstrappedFleet, Template]:
+    """resolve_image_at_launch=True with a literal parameter name and the default (growable) capacity."""
+    stack, vpc = vpc_stack()
+    fleet = BootstrappedFleet(
+        stack, "Fleet", vpc=vpc, image_parameter="/cdp/ami/web", resolve_image_at_launch=True
+    )
+    return fleet, template_of(stack)
+
+
+def definition(template: Template) -> dict:
+    """The one state machine's definition, each token of its Fn::Join written as ``<Ref:Id>``."""
+    [machine] = props(template, "AWS::StepFunctions::StateMachine")
+    body = machine["DefinitionString"]
+    if isinstance(body, dict):
+        body = "".join(
+            part if isinstance(part, str) else f"<Ref:{part['Ref']}>" for part in body["Fn::Join"][1]
+        )
+    return json.loads(body)
+
+
+def group_ref(template: Template) -> str:
+    [logical_id] = template.find_resources("AWS::AutoScaling::AutoScalingGroup")
+    return logical_id
+
+
+class TestImageRefresh:
+    def test_rule_matches_exactly_this_parameter(self, refresh_fleet) -> None:
+        fleet, template = refresh_fleet
+        ssm_rules = [
+            r for r in props(template, "AWS::Events::Rule") if r["EventPattern"].get("source") == ["aws.ssm"]
+        ]
+        assert [r["EventPattern"] for r in ssm_rules] == [
+            {
+                "source": ["aws.ssm"],
+                "detail-type": ["Parameter Store Change"],
+                "detail": {"name": ["/cdp/ami/web"], "operation": ["Create", "Update"]},
+            }
+        ]
+        [target] = ssm_rules[0]["Targets"]
+        machines = template.find_resources("AWS::StepFunctions::StateMachine")
+        assert target["Arn"] == {"Ref": next(iter(machines))}
+        assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 7200, "MaximumRetryAttempts": 8}
+        assert fleet.image_refresh is not None and fleet.image_refresh.rule is not None
+
+    def test_rule_follows_a_parameter_made_in_the_stack(self, alb_fleet) -> None:
+        _, template = alb_fleet
+        template.has_resource_properties(
+            "AWS::Events::Rule",
+            {
+                "EventPattern": Match.object_like(
+                    {
+                        "detail": {
+                            "name": [{"Ref": Match.string_like_regexp("^Ami")}],
+                            "operation": Match.any_value(),
+                        }
+                    }
+                )
+            },
+        )
+
+    def test_one_task_starts_a_rolling_refresh_of_this_group(self, refresh_fleet) -> None:
+        _, template = refresh_fleet
+        machine = definition(template)
+        start = machine["States"][machine["StartAt"]]
+        assert start["Type"] == "Task"
+        assert (
+            start["Resource"] == "arn:<Ref:AWS::Partition>:states:::aws-sdk:autoscaling:startInstanceRefresh"
+        )
+        assert start["Parameters"] == {
+            "AutoScalingGroupName": f"<Ref:{group_ref(template)}>",
+            "Strategy": "Rolling",
+            "Preferences": {
+                "MinHealthyPercentage": 100,  # the group may grow: launch before terminating
+                "MaxHealthyPercentage": 110,
+                "InstanceWarmup": 300,
+                "SkipMatching": False,
+            },
+        }
+        assert start["End"] is True
+        assert machine["TimeoutSeconds"] == 90 * 60
+
+    def test_refresh_in_progress_is_waited_for_then_succeeds_and_throttling_retried(
+        self, refresh_fleet
+    ) -> None:
+        _, template = refresh_fleet
+        machine = definition(template)
+        start = machine["States"][machine["StartAt"]]
+        retries = {tuple(r["ErrorEquals"]): r for r in start["Retry"]}
+        assert retries[("AutoScaling.ThrottlingException", "AutoScaling.ResourceContentionException")] == {
+            "ErrorEquals": ["AutoScaling.ThrottlingException", "AutoScaling.ResourceContentionException"],
+            "IntervalSeconds": 5,
+            "MaxAttempts": 6,
+            "BackoffRate": 2,
+        }
+        in_progress = retries[("AutoScaling.InstanceRefreshInProgressException",)]
+        assert (in_progress["IntervalSeconds"], in_progress["MaxAttempts"]) == (600, 6)
+        [catch] = start["Catch"]
+        assert catch["ErrorEquals"] == ["AutoScaling.InstanceRefreshInProgressException"]
+        assert machine["States"][catch["Next"]]["Type"] == "Succeed"
+
+    def test_state_machine_logged_and_traced(self, refresh_fleet) -> None:
+        _, template = refresh_fleet
+        template.has_resource_properties(
+            "AWS::StepFunctions::StateMachine",
+            {
+                "StateMachineType": "STANDARD",
+                "TracingConfiguration": {"Enabled": True},
+                "LoggingConfiguration": Match.object_like({"Level": "ALL"}),
+            },
+        )
+        template.has_resource(
+            "AWS::Logs::LogGroup",
+            {"DeletionPolicy": "Retain", "Properties": Match.object_like({"RetentionInDays": 365})},
+        )
+
+    def test_may_refresh_only_this_group(self, refresh_fleet) -> None:
+        _, template = refresh_fleet
+        statements = [
+            s for p in props(template, "AWS::IAM::Policy") for s in p["PolicyDocument"]["Statement"]
+        ]
+        scaling = [s for s in statements if "autoscaling" in json.dumps(s["Action"])]
+        assert len(scaling) == 1
+        assert scaling[0]["Action"] == "autoscaling:StartInstanceRefresh"
+        assert scaling[0]["Resource"] == {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:",
+                    {"Ref": "AWS::Partition"},
+                    ":autoscaling:",
+                    {"Ref": "AWS::Region"},
+                    ":",
+                    {"Ref": "AWS::AccountId"},
+                    ":autoScalingGroup:*:autoScalingGroupName/",
+                    {"Ref": group_ref(template)},
+                ],
+            ]
+        }
+        starts = [s for s in statements if s["Action"] == "states:StartExecution"]
+        assert [s["Resource"] for s in starts] == [
+            {"Ref": next(iter(template.find_resources("AWS::StepFunctions::StateMachine")))}
+        ]
+
+    def test_undelivered_events_to_an_encrypted_retained_tls_only_queue(self, refresh_fleet) -> None:
+        _, template = refresh_fleet
+        [(queue_id, queue)] = template.find_resources("AWS::SQS::Queue").items()
+        assert queue["DeletionPolicy"] == "Retain"
+        assert queue["Properties"] == {"MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}
+        [rule] = [
+            r for r in props(template, "AWS::Events::Rule") if r["EventPattern"].get("source") == ["aws.ssm"]
+        ]
+        assert rule["Targets"][0]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+        [policy] = props(template, "AWS::SQS::QueuePolicy")
+        statements = policy["PolicyDocument"]["Statement"]
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            for s in statements
+        )
+        assert any(s.get("Principal") == {"Service": "events.amazonaws.com"} for s in statements)
+
+    def test_alarms_on_failed_executions_and_dead_letters(self, refresh_fleet, alb_fleet) -> None:
+        fleet, template = refresh_fleet
+        template.has_resource_properties(
+            "AWS::CloudWatch::Alarm",
+            {"Namespace": "AWS/States", "MetricName": "ExecutionsFailed", "Statistic": "Sum", "Threshold": 1},
+        )
+        template.has_resource_properties(
+            "AWS::CloudWatch::Alarm",
+            {"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible", "Threshold": 1},
+        )
+        assert len(fleet.alarms) == 4
+        _, with_topic = alb_fleet
+        with_topic.has_resource_properties(
+            "AWS::CloudWatch::Alarm",
+            {
+                "MetricName": "ExecutionsFailed",
+                "AlarmActions": [{"Ref": Match.string_like_regexp("^Alarms")}],
+            },
+        )
+
+    def test_fixed_size_group_terminates_first(self, alb_fleet) -> None:
+        _, template = alb_fleet
+        preferences = definition(template)["States"]["Start instance refresh"]["Parameters"]["Preferences"]
+        assert (preferences["MinHealthyPercentage"], preferences["MaxHealthyPercentage"]) == (90, 100)
+
+    def test_option_off(self) -> None:
+        stack, vpc = vpc_stack()
+        fleet = BootstrappedFleet(
+            stack,
+            "Fleet",
+            vpc=vpc,
+            image_parameter="/cdp/ami/web",
+            resolve_image_at_launch=True,
+            refresh_on_image_change=False,
+        )
+        template = template_of(stack)
+        assert fleet.image_refresh is None
+        template.resource_count_is("AWS::StepFunctions::StateMachine", 0)
+        template.resource_count_is("AWS::SQS::Queue", 0)
+        assert len(fleet.alarms) == 2
+
+    def test_no_refresh_when_cloudformation_reads_the_parameter(self, default_fleet) -> None:
+        fleet, template = default_fleet
+        assert fleet.image_refresh is None
+        template.resource_count_is("AWS::StepFunctions::StateMachine", 0)
+        template.resource_count_is("AWS::SQS::Queue", 0)
+        assert all(r["EventPattern"]["source"] != ["aws.ssm"] for r in props(template, "AWS::Events::Rule"))
+
+    def test_standalone_on_an_imported_group_without_waiting(self) -> None:
+        stack = new_stack()
+        group = autoscaling.AutoScalingGroup.from_auto_scaling_group_name(stack, "Group", "web-fleet")
+        refresh = ImageRefresh(
+            stack,
+            "Refresh",
+            auto_scaling_group=group,
+            image_parameter_name="/cdp/ami/web",
+            min_healthy_percentage=50,
+            max_healthy_percentage=150,
+            instance_warmup=Duration.minutes(2),
+            wait_for_running_refresh=Duration.minutes(0),
+        )
+        template = template_of(stack)
+        start = definition(template)["States"]["Start instance refresh"]
+        assert start["Parameters"]["AutoScalingGroupName"] == "web-fleet"
+        assert start["Parameters"]["Preferences"]["InstanceWarmup"] == 120
+        assert [r["ErrorEquals"] for r in start["Retry"]] == [
+            ["AutoScaling.ThrottlingException", "AutoScaling.ResourceContentionException"]
+        ]
+        assert start["Catch"][0]["ErrorEquals"] == ["AutoScaling.InstanceRefreshInProgressException"]
+        assert "autoScalingGroupName/web-fleet" in json.dumps(props(template, "AWS::IAM::Policy"))
+        assert len(refresh.alarms) == 2
+
+    def test_every_problem_at_once(self) -> None:
+        stack = new_stack()
+        group = autoscaling.AutoScalingGroup.from_auto_scaling_group_name(stack, "Group", "web-fleet")
+        with pytest.raises(ValueError) as error:
+            ImageRefresh(
+                stack,
+                "Refresh",
+                auto_scaling_group=group,
+                image_parameter_name="/cdp/ami/web",
+                min_healthy_percentage=-1,
+                max_healthy_percentage=250,
+                instance_warmup=Duration.days(2),
+                wait_for_running_refresh=Duration.days(2),
+            )
+        message = str(error.value)
+        for fragment in (
+            "min_healthy_percentage=-1",
+            "max_healthy_percentage=250",
+            "max_healthy_percentage=250: at most 100 above min_healthy_percentage=-1",
+            "instance_warmup=172800",
+            "wait_for_running_refresh=2880",
+        ):
+            assert fragment in message
 
 
 class TestFleetErrors:
@@ -841,6 +1111,15 @@ def test_example_stack_composition(example_templates) -> None:
     checked.resource_count_is("AWS::DLM::LifecyclePolicy", 1)
     checked.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal"})
     checked.has_resource_properties("AWS::AutoScaling::AutoScalingGroup", {"MinSize": "2"})
+    checked.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": Match.object_like(
+                {"source": ["aws.ssm"], "detail": Match.object_like({"name": [Match.any_value()]})}
+            )
+        },
+    )
+    checked.resource_count_is("AWS::StepFunctions::StateMachine", 1)
     checked.has_resource_properties(
         "AWS::EC2::LaunchTemplate",
         {
