@@ -134,6 +134,12 @@ class TrainingPipeline(Construct):
             artifact_name,
             "must be a file name without '/'",
         )
+        problems.require(
+            artifact_name != "manifest.json",
+            "artifact_name",
+            artifact_name,
+            "is the name of the manifest written next to each published model; choose another",
+        )
         if model_parameter_name is not None:
             problems.require(
                 model_parameter_name.startswith("/") or "/" not in model_parameter_name,
@@ -173,7 +179,9 @@ class TrainingPipeline(Construct):
                 "MODELS_PREFIX": models_prefix,
                 "ARTIFACT_NAME": artifact_name,
                 "MODEL_PARAMETER": self.model_parameter.parameter_name,
-                "EVENT_BUS": self.event_bus.event_bus_name,
+                # The ARN, not the name: PutEvents then reaches a bus imported from another account
+                # or region too (the grant is on the ARN already).
+                "EVENT_BUS": self.event_bus.event_bus_arn,
             },
         )
         bucket.grant_read_write(self.publish_function)

@@ -242,6 +242,17 @@ class TestLambdaEntryPoint:
             )
             assert attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"] == "1"
 
+    def test_check_invocations_outlast_botocore_default_read_timeout(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A check may run up to Lambda's 15 minutes; with botocore's 60-second default the consumer
+        # would give up on a slow check and the SDK would retry, running the check twice at once.
+        monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+        monkeypatch.setattr(poller, "_clients", {})
+        config = poller._client("lambda").meta.config
+        assert config.read_timeout > 900
+        assert poller._client("sqs").meta.config.read_timeout == 60  # other clients keep the defaults
+
 
 class FakeLambda:
     """The Lambda Invoke response shape (moto runs functions only in Docker, which tests do not have)."""

@@ -8,6 +8,7 @@ set on its backend: the states a real execution ends in.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 
 import boto3
@@ -36,6 +37,7 @@ def state_machine_arn() -> Iterator[str]:
 def event(request_type: str, state_machine_arn: str, **extra: object) -> dict:
     return {
         "RequestType": request_type,
+        "RequestId": str(uuid.uuid4()),
         "LogicalResourceId": "MigrationRun",
         "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/CdpContainers/1",
         "ResourceProperties": {
@@ -52,9 +54,16 @@ def started(state_machine_arn: str) -> dict:
     return migration_runner.on_event(event("Create", state_machine_arn))
 
 
-def set_status(execution_arn: str, status: str) -> None:
+def set_status(execution_arn: str, status: str, **details: str) -> None:
     backend = stepfunctions_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    backend.describe_execution(execution_arn).status = status
+    execution = backend.describe_execution(execution_arn)
+    execution.status = status
+    for name, value in details.items():
+        setattr(execution, name, value)
+
+
+def executions_of(state_machine_arn: str) -> list[dict]:
+    return boto3.client("stepfunctions").list_executions(stateMachineArn=state_machine_arn)["executions"]
 
 
 class TestOnEvent:
@@ -83,6 +92,25 @@ class TestOnEvent:
             "executions"
         ]
         assert len(executions) == 2
+
+    def test_repeated_request_starts_one_migration(self, state_machine_arn) -> None:
+        # Lambda delivers asynchronous invocations at least once, and the provider framework
+        # re-invokes onEvent after an invoke error: the same request must not migrate twice.
+        request = event("Create", state_machine_arn)
+        first = migration_runner.on_event(request)
+        again = migration_runner.on_event(dict(request))
+        assert again == first
+        assert len(executions_of(state_machine_arn)) == 1
+        assert executions_of(state_machine_arn)[0]["name"] == f"create-{request['RequestId']}"
+
+    def test_repeated_request_after_the_migration_finished(self, state_machine_arn) -> None:
+        request = event("Update", state_machine_arn, PhysicalResourceId="migration-MigrationRun")
+        first = migration_runner.on_event(request)
+        set_status(first["Data"]["ExecutionArn"], "SUCCEEDED")
+        # Step Functions answers ExecutionAlreadyExists for a closed execution of the same name.
+        again = migration_runner.on_event(dict(request))
+        assert again["Data"]["ExecutionArn"] == first["Data"]["ExecutionArn"]
+        assert len(executions_of(state_machine_arn)) == 1
 
     def test_delete_starts_nothing(self, state_machine_arn) -> None:
         result = migration_runner.on_event(
@@ -122,6 +150,19 @@ class TestIsComplete:
         result = started(state_machine_arn)
         with pytest.raises(migration_runner.MigrationFailed, match="Migration FAILED"):
             migration_runner.is_complete({**event("Create", state_machine_arn), **result})
+
+    def test_long_cause_is_cut_to_fit_the_cloudformation_response(self, state_machine_arn) -> None:
+        # A failed ecs:runTask.sync reports the whole task description as its cause (several KB);
+        # CloudFormation rejects a custom-resource response above 4096 bytes.
+        result = started(state_machine_arn)
+        cause = json.dumps({"Containers": [{"Reason": "CannotPullContainerError", "x": "y" * 8000}]})
+        set_status(result["Data"]["ExecutionArn"], "FAILED", error="States.TaskFailed", cause=cause)
+        with pytest.raises(migration_runner.MigrationFailed) as failure:
+            migration_runner.is_complete({**event("Create", state_machine_arn), **result})
+        message = str(failure.value)
+        assert len(message.encode()) < 2000
+        assert "States.TaskFailed" in message and "CannotPullContainerError" in message
+        assert result["Data"]["ExecutionArn"] in message
 
     def test_delete_is_complete_at_once(self, state_machine_arn) -> None:
         answer = migration_runner.is_complete(

@@ -247,7 +247,7 @@ class TestPipelineDefaults:
         _, template, _, _, pipeline = default
         function = one(template, "AWS::Lambda::Function", {"Handler": "publish.handler"})["Properties"]
         env = function["Environment"]["Variables"]
-        assert env["EVENT_BUS"] == "default" and env["MODELS_PREFIX"] == "models/"
+        assert "event-bus/default" in json.dumps(env["EVENT_BUS"]) and env["MODELS_PREFIX"] == "models/"
         assert env["STAGING_PREFIX"] == "staging/" and env["ARTIFACT_NAME"] == "model.tar.gz"
         assert "StorageDataSets" in json.dumps(env["SOURCE_BUCKETS"])
         template.has_resource_properties("AWS::SSM::Parameter", {"Type": "String", "Value": "none"})
@@ -518,6 +518,10 @@ class TestBadInput:
             ({"models_prefix": "models"}, r"models_prefix='models': must be a key prefix"),
             ({"models_prefix": "staging/"}, r"models_prefix='staging/': must differ from staging_prefix"),
             ({"artifact_name": "a/b.tar"}, r"artifact_name='a/b.tar': must be a file name"),
+            (
+                {"artifact_name": "manifest.json"},
+                r"artifact_name='manifest.json': is the name of the manifest",
+            ),
             (
                 {"model_parameter_name": "ml/model"},
                 r"model_parameter_name='ml/model': a hierarchical parameter name",

@@ -90,6 +90,17 @@ def test_rejects_a_bucket_outside_the_allowed_sources(aws) -> None:
     assert ssm.get_parameter(Name="/ml/current-model")["Parameter"]["Value"] == "none"
 
 
+def test_rejects_an_artifact_the_manifest_would_overwrite(aws) -> None:
+    # The copy would be models/run-6/manifest.json, overwritten by the manifest right after, and the
+    # parameter would send the serving side to the manifest instead of the model.
+    s3, ssm, sqs, queue_url = aws
+    s3.put_object(Bucket=DATA, Key="export/manifest.json", Body=b"weights")
+    with pytest.raises(publish.PublishError, match=r"may not be named manifest\.json"):
+        publish.handler({"runId": "run-6", "input": {"artifactUri": f"s3://{DATA}/export/manifest.json"}})
+    assert ssm.get_parameter(Name="/ml/current-model")["Parameter"]["Value"] == "none"
+    assert received(sqs, queue_url) == []
+
+
 @pytest.mark.parametrize("uri", ["s3://models-bucket/", "https://example.com/m", "s3://x/k"])
 def test_rejects_malformed_artifact_uris(aws, uri: str) -> None:
     with pytest.raises(publish.PublishError, match="must be s3://bucket/key"):

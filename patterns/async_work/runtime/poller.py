@@ -32,10 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 MAX_DELAY_SECONDS = 900
 """SQS's per-message DelaySeconds maximum (15 minutes)."""
+MAX_FUNCTION_SECONDS = 900
+"""Lambda's maximum function timeout: the longest a synchronous Invoke of the check can take."""
 
 logger = logging.getLogger(__name__)
 logger.setLevel(logging.INFO)
@@ -239,10 +242,17 @@ def lambda_check(client: Any, function_name: str) -> Check:
 
 _clients: dict[str, Any] = {}
 
+_CLIENT_CONFIG = {
+    # A synchronous Invoke returns when the check returns, which may take up to Lambda's 15 minutes.
+    # With botocore's default 60-second read timeout, a check slower than a minute would time out on
+    # the consumer's side and be invoked again by the SDK's retries while the first call still runs.
+    "lambda": BotoConfig(read_timeout=MAX_FUNCTION_SECONDS + 10, tcp_keepalive=True),
+}
+
 
 def _client(service: str) -> Any:
     if service not in _clients:
-        _clients[service] = boto3.client(service)
+        _clients[service] = boto3.client(service, config=_CLIENT_CONFIG.get(service))
     return _clients[service]
 
 

@@ -21,6 +21,7 @@ import boto3
 
 EVENT_SOURCE = "cdp.hpc"
 EVENT_DETAIL_TYPE = "ModelPublished"
+MANIFEST_NAME = "manifest.json"
 _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
 _RUN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 
@@ -46,6 +47,9 @@ def source_of(event: dict[str, Any], env: dict[str, str]) -> tuple[str, str]:
     allowed = {b for b in env["SOURCE_BUCKETS"].split(",") if b}
     if bucket not in allowed:
         raise PublishError(f"artifactUri bucket {bucket!r} is not one of {sorted(allowed)}")
+    if key.rsplit("/", 1)[-1] == MANIFEST_NAME:
+        # The copy would land where the manifest is written next, and the parameter would point at it.
+        raise PublishError(f"artifactUri={requested!r}: an artifact may not be named {MANIFEST_NAME}")
     return bucket, key
 
 
@@ -78,7 +82,7 @@ def handler(event: dict[str, Any], _context: Any = None) -> dict[str, Any]:
     }
     s3.put_object(
         Bucket=model_bucket,
-        Key=prefix + "manifest.json",
+        Key=prefix + MANIFEST_NAME,
         Body=json.dumps(manifest, indent=2).encode(),
         ContentType="application/json",
     )
