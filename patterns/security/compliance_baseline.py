@@ -362,6 +362,8 @@ class ComplianceBaseline(Construct):
                     "route53:ListHostedZones",
                     "route53:ListResourceRecordSets",
                     "config:PutEvaluations",
+                    # the rule's earlier results: zones deleted since then are reported NOT_APPLICABLE
+                    "config:GetComplianceDetailsByConfigRule",
                 ],
                 resources=["*"],
             )

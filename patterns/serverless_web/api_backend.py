@@ -272,6 +272,19 @@ class ApiBackend(Construct):
         )
         self.table.grant_read_data(self.read_function)
         self.table.grant(self.write_function, "dynamodb:PutItem")
+        if self.table.encryption_key is not None:
+            # Table.grant (unlike grant_write_data) leaves the customer-managed key out: without this,
+            # every PutItem on a table encrypted with table_encryption_key fails with AccessDenied.
+            self.table.encryption_key.grant_encrypt_decrypt(self.write_function)
+            acknowledge(
+                self.write_function.role,
+                {  # type: ignore[arg-type]
+                    "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "DynamoDB encrypts the item "
+                    "with the table's customer-managed key on the writer's behalf (scoped to that key).",
+                    "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "Part of the encrypt/decrypt grant on the "
+                    "table's customer-managed key that DynamoDB writes need (scoped to that key).",
+                },
+            )
 
         # --- API --------------------------------------------------------------------------------
         self.access_log_group = log_group(self, "AccessLogs", retention=log_retention)

@@ -135,3 +135,14 @@ def test_pagination_is_followed() -> None:
     client = Paged()
     assert handler_module.endpoint_addresses("rslvr-in-1", client) == ["10.0.0.9", "10.0.0.100", "fd00::53"]
     assert client.calls[1]["NextToken"] == "t"
+
+
+def test_ipv6_addresses_sort_numerically() -> None:
+    # "::" compression hides groups: splitting on ":" put fd00::1:1 before fd00::2.
+    addresses = ["fd00::1:1", "fd00::2", "::ffff:10.0.0.1", "10.0.0.9"]
+    assert sorted(addresses, key=handler_module._sort_key) == [
+        "10.0.0.9",
+        "::ffff:10.0.0.1",
+        "fd00::2",
+        "fd00::1:1",
+    ]

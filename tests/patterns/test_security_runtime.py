@@ -31,7 +31,14 @@ EVENT = {
 
 
 @pytest.fixture
-def aws() -> Iterator[tuple[Any, Any, list[dict[str, Any]]]]:
+def earlier() -> list[tuple[str, str]]:
+    """(zone id, compliance type) this rule reported before: what GetComplianceDetailsByConfigRule
+    answers (moto does not implement it, so the ``aws`` fixture stubs that one call)."""
+    return []
+
+
+@pytest.fixture
+def aws(earlier: list[tuple[str, str]]) -> Iterator[tuple[Any, Any, list[dict[str, Any]]]]:
     with mock_aws():
         route53 = boto3.client("route53", region_name="us-east-1")
         config = boto3.client("config", region_name="us-east-1")
@@ -40,7 +47,31 @@ def aws() -> Iterator[tuple[Any, Any, list[dict[str, Any]]]]:
         def capture(params: dict[str, Any], **_: Any) -> None:
             sent.append(params)
 
+        def compliance_details(params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]]:
+            params = json.loads(params["body"])  # the request as sent (JSON protocol)
+            assert params["ConfigRuleName"] == EVENT["configRuleName"]
+            results = [
+                {
+                    "EvaluationResultIdentifier": {
+                        "EvaluationResultQualifier": {
+                            "ConfigRuleName": EVENT["configRuleName"],
+                            "ResourceType": "AWS::Route53::HostedZone",
+                            "ResourceId": zone_id,
+                        }
+                    },
+                    "ComplianceType": kind,
+                }
+                for zone_id, kind in earlier
+                if kind in params["ComplianceTypes"]
+            ]
+            return AWSResponse("https://config.us-east-1.amazonaws.com", 200, {}, None), {
+                "EvaluationResults": results
+            }
+
         config.meta.events.register("provide-client-params.config-service.PutEvaluations", capture)
+        config.meta.events.register(
+            "before-call.config-service.GetComplianceDetailsByConfigRule", compliance_details
+        )
         yield route53, config, sent
 
 
@@ -179,5 +210,73 @@ def test_real_result_token_is_not_test_mode(aws) -> None:
 def test_default_clients_come_from_boto3(aws, monkeypatch: pytest.MonkeyPatch) -> None:
     route53, config, _sent = aws
     zone(route53, "example.com", [("db", "A", ["10.1.2.3"])])
-    monkeypatch.setattr(rule.boto3, "client", lambda name: {"route53": route53, "config": config}[name])
+    monkeypatch.setattr(rule.boto3, "client", lambda name, **_: {"route53": route53, "config": config}[name])
     assert rule.handler(EVENT, None)["non_compliant"] == 1
+
+
+def test_deleted_zones_become_not_applicable(aws, earlier) -> None:
+    # A periodic rule reports only the zones it finds: without a clean-up, a deleted zone keeps its
+    # last result (NON_COMPLIANT here) in AWS Config forever.
+    route53, config, sent = aws
+    kept = zone(route53, "example.com", [("www", "A", ["203.0.113.10"])])
+    earlier.extend(
+        [(kept, "NON_COMPLIANT"), ("ZGONE000000000", "NON_COMPLIANT"), ("ZOLD1111111111", "COMPLIANT")]
+    )
+    result = rule.handler(EVENT, None, route53=route53, config=config)
+    evaluations = evaluations_of(sent)
+    assert evaluations[kept]["ComplianceType"] == "COMPLIANT"
+    for gone in ("ZGONE000000000", "ZOLD1111111111"):
+        assert evaluations[gone]["ComplianceType"] == "NOT_APPLICABLE"
+        assert evaluations[gone]["ComplianceResourceType"] == "AWS::Route53::HostedZone"
+        assert evaluations[gone]["OrderingTimestamp"].isoformat().startswith("2026-03-01T12:00:00")
+    assert len(sent[0]["Evaluations"]) == 3
+    assert result == {"evaluated": 1, "non_compliant": 0, "failed": 0}
+
+
+def test_last_zone_deleted_still_clears_its_result(aws, earlier) -> None:
+    route53, config, sent = aws
+    earlier.append(("ZGONE000000000", "NON_COMPLIANT"))
+    rule.handler(EVENT, None, route53=route53, config=config)
+    assert evaluations_of(sent)["ZGONE000000000"]["ComplianceType"] == "NOT_APPLICABLE"
+
+
+def test_unreadable_earlier_results_do_not_stop_the_evaluation(aws) -> None:
+    route53, config, sent = aws
+    zone_id = zone(route53, "example.com", [("db", "A", ["10.1.2.3"])])
+
+    def denied(**_: Any) -> tuple[Any, dict[str, Any]]:
+        error = {"Error": {"Code": "AccessDeniedException", "Message": "no"}}
+        return AWSResponse("https://config.us-east-1.amazonaws.com", 400, {}, None), error
+
+    config.meta.events.register_first("before-call.config-service.GetComplianceDetailsByConfigRule", denied)
+    assert rule.handler(EVENT, None, route53=route53, config=config)["non_compliant"] == 1
+    assert evaluations_of(sent)[zone_id]["ComplianceType"] == "NON_COMPLIANT"
+
+
+def test_ipv4_mapped_ipv6_private_address_is_flagged(aws) -> None:
+    route53, config, sent = aws
+    zone_id = zone(route53, "example.net", [("host", "AAAA", ["::ffff:10.1.2.3"])])
+    rule.handler(EVENT, None, route53=route53, config=config)
+    evaluation = evaluations_of(sent)[zone_id]
+    assert evaluation["ComplianceType"] == "NON_COMPLIANT"
+    assert "(10.0.0.0/8)" in evaluation["Annotation"]
+    assert rule.private_network_of("::ffff:203.0.113.9") is None
+
+
+def test_rule_function_may_read_its_earlier_results() -> None:
+    """The clean-up above needs config:GetComplianceDetailsByConfigRule on the function's role."""
+    from patterns.security import ComplianceBaseline
+    from tests.conftest import new_stack, template_of
+
+    stack = new_stack()
+    baseline = ComplianceBaseline(stack, "Compliance")
+    role = stack.resolve(baseline.public_dns_function.role.role_name)
+    template = template_of(stack)
+    granted = {
+        a
+        for r in template.find_resources("AWS::IAM::Policy").values()
+        if role in r["Properties"]["Roles"]
+        for s in r["Properties"]["PolicyDocument"]["Statement"]
+        for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
+    assert {"config:GetComplianceDetailsByConfigRule", "config:PutEvaluations"} <= granted

@@ -10,12 +10,14 @@ Properties: ``EndpointId``. Data returned: ``Addresses`` (comma-separated, sorte
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import urllib.request
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 LOGGER = logging.getLogger()
 LOGGER.setLevel(logging.INFO)
@@ -23,7 +25,12 @@ LOGGER.setLevel(logging.INFO)
 
 def endpoint_addresses(endpoint_id: str, client: Any = None) -> list[str]:
     """The endpoint's IPv4 (else IPv6) addresses, sorted so that the order is stable across reads."""
-    client = client or boto3.client("route53resolver")
+    # Short timeouts: the function (1 minute) must live long enough to answer CloudFormation, or the
+    # stack waits an hour for a response that never comes.
+    client = client or boto3.client(
+        "route53resolver",
+        config=Config(connect_timeout=5, read_timeout=15, retries={"mode": "standard", "max_attempts": 3}),
+    )
     addresses: list[str] = []
     kwargs: dict[str, Any] = {"ResolverEndpointId": endpoint_id, "MaxResults": 100}
     while True:
@@ -39,10 +46,11 @@ def endpoint_addresses(endpoint_id: str, client: Any = None) -> list[str]:
     return sorted(addresses, key=_sort_key)
 
 
-def _sort_key(address: str) -> tuple[int, ...]:
-    if ":" in address:
-        return (1, *(int(part or "0", 16) for part in address.split(":")))
-    return (0, *(int(part) for part in address.split(".")))
+def _sort_key(address: str) -> tuple[int, int]:
+    # Numeric order, IPv4 first. Parsing (not splitting on ":") handles "::" compression and an
+    # embedded IPv4 tail ("::ffff:10.0.0.1"), which splitting misorders or fails on.
+    parsed = ipaddress.ip_address(address)
+    return (parsed.version, int(parsed))
 
 
 def respond(

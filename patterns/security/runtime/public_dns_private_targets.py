@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
@@ -51,6 +53,8 @@ def private_network_of(value: str) -> str | None:
         address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # an AAAA of ::ffff:10.0.0.1 still publishes 10.0.0.1
     for network in PRIVATE_NETWORKS:
         if address.version == network.version and address in network:
             return str(network)
@@ -102,6 +106,36 @@ def evaluate(route53: Any, ordering_timestamp: datetime) -> list[dict[str, Any]]
     return evaluations
 
 
+def stale_evaluations(
+    config: Any, rule_name: str, current: set[str], ordering_timestamp: datetime
+) -> list[dict[str, Any]]:
+    """NOT_APPLICABLE for each zone this rule reported on before that is no longer a public zone.
+
+    A periodic rule only reports the zones it finds; without this, a deleted zone keeps its last
+    result (NON_COMPLIANT, say) in AWS Config forever.
+    """
+    stale = []
+    pages = config.get_paginator("get_compliance_details_by_config_rule").paginate(
+        ConfigRuleName=rule_name, ComplianceTypes=["COMPLIANT", "NON_COMPLIANT"]
+    )
+    for page in pages:
+        for result in page.get("EvaluationResults", []):
+            qualifier = result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]
+            zone_id = qualifier.get("ResourceId")
+            if qualifier.get("ResourceType") == RESOURCE_TYPE and zone_id and zone_id not in current:
+                current.add(zone_id)  # once, even if listed twice
+                stale.append(
+                    {
+                        "ComplianceResourceType": RESOURCE_TYPE,
+                        "ComplianceResourceId": zone_id,
+                        "ComplianceType": "NOT_APPLICABLE",
+                        "Annotation": "The hosted zone no longer exists (or is no longer public).",
+                        "OrderingTimestamp": ordering_timestamp,
+                    }
+                )
+    return stale
+
+
 def _batches(items: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -129,9 +163,24 @@ def handler(
 ) -> dict[str, Any]:
     """Entry point for AWS Config (``ScheduledNotification``)."""
     invoking_event = json.loads(event.get("invokingEvent") or "{}")
-    route53 = route53 or boto3.client("route53")
+    # Route 53 allows five requests a second per account: retry throttling patiently.
+    route53 = route53 or boto3.client(
+        "route53", config=Config(retries={"mode": "standard", "max_attempts": 10})
+    )
     config = config or boto3.client("config")
-    evaluations = evaluate(route53, _timestamp(invoking_event))
+    timestamp = _timestamp(invoking_event)
+    evaluations = evaluate(route53, timestamp)
+    rule_name = event.get("configRuleName")
+    if rule_name:
+        try:
+            evaluated = {e["ComplianceResourceId"] for e in evaluations}
+            stale = stale_evaluations(config, rule_name, evaluated, timestamp)
+            if stale:
+                gone = [e["ComplianceResourceId"] for e in stale]
+                LOG.info("zones gone since the last run (NOT_APPLICABLE): %s", gone)
+            evaluations += stale
+        except ClientError:  # the current zones are still reported; only the clean-up is skipped
+            LOG.exception("could not read this rule's earlier results; deleted zones keep theirs")
     if not evaluations:
         LOG.info("no public hosted zones to evaluate")
         return {"evaluated": 0, "non_compliant": 0, "failed": 0}
@@ -139,7 +188,7 @@ def handler(
     if failed:
         LOG.error("AWS Config rejected %d evaluation(s)", failed)
     return {
-        "evaluated": len(evaluations),
+        "evaluated": sum(e["ComplianceType"] != "NOT_APPLICABLE" for e in evaluations),
         "non_compliant": sum(e["ComplianceType"] == "NON_COMPLIANT" for e in evaluations),
         "failed": failed,
     }

@@ -18,7 +18,8 @@ FIELDS = {"title", "body"}
 
 
 def valid_id(item_id: Any) -> bool:
-    return isinstance(item_id, str) and bool(ID_PATTERN.match(item_id))
+    # fullmatch, not match: "$" also matches before a trailing newline ("hello\n" would pass).
+    return isinstance(item_id, str) and ID_PATTERN.fullmatch(item_id) is not None
 
 
 def item_problems(item_id: Any, document: Any) -> list[str]:
