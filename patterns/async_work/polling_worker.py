@@ -101,7 +101,9 @@ class PollingWorker(Construct):
             Default 60 seconds.
         :param visibility_timeout: SQS engine: the queue's visibility timeout, at least six times
             ``consumer_timeout``. Default: six times ``consumer_timeout``.
-        :param batch_size: SQS engine: messages per consumer invocation, 1 to 10. Default 10.
+        :param batch_size: SQS engine: messages per consumer invocation, 1 to 10; the consumer checks
+            them one after another, so ``batch_size`` checks must fit in ``consumer_timeout``. Default:
+            as many as fit (60 s / 30 s = 2 at the defaults), at most 10.
         :param max_receive_count: SQS engine: failed receives before SQS moves a message to the DLQ.
             Default 5.
         :param execution_timeout: Step Functions engine: execution timeout. Default
@@ -193,7 +195,8 @@ class PollingWorker(Construct):
                 consumer_timeout=consumer_timeout,
                 visibility_timeout=visibility_timeout
                 or Duration.seconds(VISIBILITY_PER_FUNCTION_TIMEOUT * consumer_timeout.to_seconds()),
-                batch_size=batch_size or 10,
+                batch_size=batch_size
+                or self._default_batch_size(consumer_timeout, check_function, check_timeout),
                 max_receive_count=max_receive_count,
                 max_message_age=max_message_age,
                 removal_policy=removal_policy,
@@ -273,12 +276,39 @@ class PollingWorker(Construct):
                 f"{consumer:g} s",
                 f"must cover the check function's timeout ({check_seconds:g} s): the consumer waits for it",
             )
+        elif (
+            consumer is not None
+            and check_seconds is not None
+            and isinstance(batch_size, int)
+            and consumer < batch_size * check_seconds
+        ):
+            problems.add(
+                "batch_size",
+                batch_size,
+                f"{batch_size} checks of up to {check_seconds:g} s each, one after another, do not fit in "
+                f"consumer_timeout ({consumer:g} s); lower batch_size or raise consumer_timeout",
+            )
         age = _seconds(max_message_age)
         hop = min(poll, MAX_DELAY_SECONDS) if poll is not None else None
         if age is not None and hop is not None and age <= hop:
             problems.add(
                 "max_message_age", f"{age:g} s", f"must exceed one delay hop ({hop:g} s), or it always alarms"
             )
+
+    @staticmethod
+    def _default_batch_size(
+        consumer_timeout: Duration, check_function: lambda_.IFunction | None, check_timeout: Duration
+    ) -> int:
+        """As many sequential checks as fit in the consumer's timeout, 1 to 10 (10 when unknown)."""
+        consumer = _seconds(consumer_timeout)
+        check = (
+            _seconds(check_function.timeout)
+            if isinstance(check_function, lambda_.Function)
+            else (None if check_function is not None else _seconds(check_timeout))
+        )
+        if not consumer or not check:
+            return 10
+        return max(1, min(10, int(consumer // check)))
 
     def _build_sqs(
         self,

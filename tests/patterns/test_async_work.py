@@ -115,7 +115,8 @@ class TestSqsEngineDefaults:
         template.has_resource_properties(
             "AWS::Lambda::EventSourceMapping",
             {
-                "BatchSize": 10,
+                # as many 30 s checks as fit, one after another, in the 60 s consumer
+                "BatchSize": 2,
                 "FunctionResponseTypes": ["ReportBatchItemFailures"],
             },
         )
@@ -348,6 +349,7 @@ class TestOptions:
             "Poll",
             poll_interval=Duration.hours(2),
             max_attempts=12,
+            check_timeout=Duration.seconds(5),
             consumer_timeout=Duration.seconds(45),
             visibility_timeout=Duration.minutes(10),
             batch_size=5,
@@ -428,6 +430,11 @@ class TestPollingWorkerBadInput:
                 r"visibility_timeout='600 s': must be at least 6x consumer_timeout \(120 s\)",
             ),
             ({"consumer_timeout": Duration.minutes(20)}, r"consumer_timeout=1200: must be between 1 and 900"),
+            (
+                {"batch_size": 10},
+                r"batch_size=10: 10 checks of up to 30 s each, one after another, do not fit in "
+                r"consumer_timeout \(60 s\)",
+            ),
             (
                 {"consumer_timeout": Duration.seconds(10)},
                 r"consumer_timeout='10 s': must cover the check function's timeout \(30 s\)",
@@ -830,3 +837,10 @@ def test_cost_table_command_prints_the_table_without_warnings() -> None:
     )
     assert "| scenario |" in result.stdout and "Step Functions" in result.stdout
     assert result.stderr == ""
+
+
+def test_default_batch_fits_the_consumer_timeout() -> None:
+    stack = new_stack()
+    PollingWorker(stack, "Poll", check_timeout=Duration.seconds(5), consumer_timeout=Duration.seconds(120))
+    # 120 s / 5 s = 24 checks would fit; SQS's Lambda batch for a standard queue here is capped at 10
+    template_of(stack).has_resource_properties("AWS::Lambda::EventSourceMapping", {"BatchSize": 10})
