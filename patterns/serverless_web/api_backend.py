@@ -101,7 +101,8 @@ class ApiBackend(Construct):
             ``http://localhost:8080/callback`` (local development only).
         :param logout_urls: where the hosted UI may redirect after sign-out. Default: none.
         :param cors_allowed_origins: browser origins (``https://www.example.com``) allowed to call the
-            API. Default: none (no CORS preflight; same-origin or server-side callers only).
+            API. Default: none (no CORS preflight; same-origin or server-side callers only). With exactly
+            one origin, API Gateway's own 4xx/5xx responses carry its CORS header too.
         :param mfa: ``Mfa.OPTIONAL`` or ``Mfa.REQUIRED`` (TOTP apps; no SMS). Default ``OPTIONAL``.
         :param self_sign_up: let visitors create their own accounts. Default ``False`` (administrators
             invite users).
@@ -322,6 +323,19 @@ class ApiBackend(Construct):
             if cors_allowed_origins
             else None,
         )
+        if len(cors_allowed_origins) == 1:
+            # API Gateway's own errors (validation, authorizer, throttling) skip the handlers: give them
+            # the CORS header too, or browsers report a CORS failure instead of the 400/401/429.
+            origin = f"'{cors_allowed_origins[0]}'"
+            for response_type, name in (
+                (apigw.ResponseType.DEFAULT_4_XX, "Default4xx"),
+                (apigw.ResponseType.DEFAULT_5_XX, "Default5xx"),
+            ):
+                self.api.add_gateway_response(
+                    name,
+                    type=response_type,
+                    response_headers={"Access-Control-Allow-Origin": origin, "Vary": "'Origin'"},
+                )
         stage = self.api.deployment_stage
         stage_findings = {
             "AwsSolutions-APIG6": (

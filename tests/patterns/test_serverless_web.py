@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -994,3 +995,17 @@ class TestServerlessWebApp:
             ServerlessWebStack(
                 App(context={**feature_flags(), "web_domain": "www.example.com"}), "Web", env=env()
             )
+
+
+def test_gateway_errors_carry_the_cors_header_of_a_single_origin(example_templates) -> None:
+    """Validation, authorizer and throttling errors never reach the handlers; without the header a
+    browser shows a CORS failure instead of the 400/401/429."""
+    template = Template.from_json(example_templates["CdpServerlessWeb"])
+    responses = template.find_resources("AWS::ApiGateway::GatewayResponse")
+    assert sorted(r["Properties"]["ResponseType"] for r in responses.values()) == [
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    ]
+    for response in responses.values():
+        headers = response["Properties"]["ResponseParameters"]
+        assert "https://" in json.dumps(headers["gatewayresponse.header.Access-Control-Allow-Origin"])
