@@ -268,28 +268,20 @@ class SecureNetwork(Construct):
         # Isolated: no route to the internet exists; HTTPS out is admitted so that the S3 and DynamoDB
         # gateway endpoints (public service addresses, no prefix lists in NACLs) keep working.
         isolated_rules: list[AclRule] = [*both_ways(vpc_cidr), *outbound_to_internet([443])]
+        tiers = (
+            ("Public", ec2.SubnetType.PUBLIC, public_rules),
+            ("Private", ec2.SubnetType.PRIVATE_WITH_EGRESS, private_rules),
+            ("Isolated", ec2.SubnetType.PRIVATE_ISOLATED, isolated_rules),
+        )
         self.network_acls = {
-            "Public": tier_acl(
+            name: tier_acl(
                 self,
-                "PublicAcl",
+                f"{name}Acl",
                 vpc=self.vpc,
-                rules=public_rules,
-                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
-            ),
-            "Private": tier_acl(
-                self,
-                "PrivateAcl",
-                vpc=self.vpc,
-                rules=private_rules,
-                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            ),
-            "Isolated": tier_acl(
-                self,
-                "IsolatedAcl",
-                vpc=self.vpc,
-                rules=isolated_rules,
-                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-            ),
+                rules=rules,
+                subnets=ec2.SubnetSelection(subnet_type=subnet_type),
+            )
+            for name, subnet_type, rules in tiers
         }
         for acl in self.network_acls.values():
             acknowledge(
