@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from aws_cdk import Token
@@ -83,6 +84,36 @@ def is_domain_name(value: str) -> bool:
     return len(labels) >= 2 and all(_LABEL.match(label) for label in labels)
 
 
+class InvalidArgumentsError(ValueError, TypeError):
+    """Bad arguments to a construct: every one of them, named as the caller named them, with its value.
+
+    Both a ``ValueError`` and a ``TypeError``: catch either.
+    """
+
+
+class CollectedProblems(Exception):
+    """Raised by ``Problems.raise_if_any`` while ``@checked_arguments`` collects the value problems of
+    a call whose types are already wrong (so that one error lists both); it never escapes the decorator."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__(items)
+        self.items = items
+
+
+COLLECTING: ContextVar[bool] = ContextVar("cdp_patterns_collecting_problems", default=False)
+
+
+def show(value: Any, limit: int = 300) -> str:
+    """``repr(value)``, shortened to ``limit`` characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def format_problems(owner: str, items: Iterable[str]) -> str:
+    details = "\n  - ".join(items)
+    return f"{owner}: invalid arguments:\n  - {details}"
+
+
 class Problems:
     """Collects invalid arguments of one construct and reports them together."""
 
@@ -95,7 +126,7 @@ class Problems:
 
     def add(self, argument: str, value: Any, reason: str) -> None:
         """Record that ``argument=value`` is invalid for ``reason``."""
-        self._items.append(f"{argument}={value!r}: {reason}")
+        self._items.append(f"{argument}={show(value)}: {reason}")
 
     def require(self, condition: bool, argument: str, value: Any, reason: str) -> bool:
         """Record a problem unless ``condition`` holds (or ``value`` is a token). Returns ``condition``."""
@@ -182,6 +213,8 @@ class Problems:
             )
 
     def raise_if_any(self) -> None:
+        """Raise one error listing every problem; a constructor calls it before creating anything."""
+        if COLLECTING.get():
+            raise CollectedProblems(list(self._items))
         if self._items:
-            details = "\n  - ".join(self._items)
-            raise ValueError(f"{self.owner}: invalid arguments:\n  - {details}")
+            raise InvalidArgumentsError(format_problems(self.owner, self._items))

@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .._core import Problems, acknowledge, is_token
+from .._core.arguments import checked_arguments
 from .cron import cron_problems
 
 DLM_INTERVALS = (1, 2, 3, 4, 6, 8, 12, 24)
@@ -26,6 +27,7 @@ class AmiBackupPolicy(Construct):
     to other regions. The role DLM assumes is created here (AWS's managed AMI-management policy).
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -21,6 +21,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, secure_bucket
+from .._core.arguments import checked_arguments
 from .golden_image_pipeline import SESSION_MANAGER_HINT
 from .image_refresh import ImageRefresh
 
@@ -41,6 +42,7 @@ class BootstrappedFleet(Construct):
     fewer instances in service than the minimum, unhealthy targets, refreshes that could not start.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -27,6 +27,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
+from .._core.arguments import checked_arguments
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
 
@@ -62,6 +63,7 @@ class GoldenImagePipeline(Construct):
     deprecates and deletes old AMIs, and failed builds raise an alarm.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -14,6 +14,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, log_group, nag_ref
+from .._core.arguments import checked_arguments
 
 REFRESH_IN_PROGRESS = "AutoScaling.InstanceRefreshInProgressException"
 """What Step Functions reports when StartInstanceRefresh finds a refresh already running
@@ -44,6 +45,7 @@ class ImageRefresh(Construct):
     ``refresh_on_image_change`` are both true.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -19,6 +19,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, log_group, nag_ref, python_function
+from .._core.arguments import checked_arguments
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
@@ -59,6 +60,7 @@ class PollingWorker(Construct):
     and fails after ``max_attempts``. ``patterns.async_work.estimate_monthly_cost`` compares the two.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -16,6 +16,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
+from .._core.arguments import checked_arguments
 from .queues import MAX_VISIBILITY_TIMEOUT_SECONDS, dead_letter_alarm, oldest_message_alarm, work_queue
 
 DEFAULT_IMAGE = "public.ecr.aws/aws-cli/aws-cli:latest"
@@ -59,6 +60,7 @@ class QueueWorkerFleet(Construct):
     Lambda) as a managed, scale-to-zero service.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

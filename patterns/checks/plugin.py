@@ -27,6 +27,7 @@ from aws_cdk import (
 )
 from constructs import IConstruct
 
+from .._core.arguments import checked_arguments
 from .model import Severity, Status, Template
 from .rules import ALL_RULES
 
@@ -73,6 +74,7 @@ def _is_acknowledged(rule_id: str, construct: IConstruct | None) -> bool:
 class CloudDesignPatternChecks:
     """The project's own rules (``patterns.checks.rules``), run over every synthesized template."""
 
+    @checked_arguments
     def __init__(self, rules: Iterable[ModuleType] = ALL_RULES) -> None:
         self._rules = tuple(rules)
 

@@ -11,6 +11,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import Problems, acknowledge
+from .._core.arguments import checked_arguments
 
 
 class ContainerCluster(Construct):
@@ -22,6 +23,7 @@ class ContainerCluster(Construct):
     require IMDSv2, have no key pair and no inbound rule, and are reached with Session Manager.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -16,6 +16,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, nag_ref, python_function
+from .._core.arguments import checked_arguments
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -43,6 +44,7 @@ class MigrationTask(Construct):
     re-runs when its image, command or anything else in its task definition changes.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

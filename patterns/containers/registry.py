@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from .._core import Problems, acknowledge, is_token
+from .._core.arguments import checked_arguments
 
 _REPOSITORY_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -33,6 +34,7 @@ class ContainerRegistry(Construct):
     to this repository.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core import log_group as new_log_group
+from .._core.arguments import checked_arguments
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -45,6 +46,7 @@ class ContainerService(Construct):
     With ``migration``, the one-off migration task runs to completion before the service updates.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

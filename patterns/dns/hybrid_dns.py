@@ -21,6 +21,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, alarm, is_token, log_group, python_function
+from .._core.arguments import checked_arguments
 from .forwarders import conditional_forwarders
 from .names import check_domains, is_under, resource_name
 
@@ -50,6 +51,7 @@ class HybridDns(Construct):
     The endpoints live in the first VPC of ``vpcs``.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -9,6 +9,7 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from .._core import Problems, is_token, private_network_of
+from .._core.arguments import checked_arguments
 from .names import is_record_name
 
 PRIVATE_IN_PUBLIC = (
@@ -54,6 +55,7 @@ class PublicRecord(Construct):
     go into an A record, IPv6 addresses into an AAAA record of the same name.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -10,6 +10,7 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from .._core import Problems, is_token
+from .._core.arguments import checked_arguments
 from .names import is_record_name
 from .public_record import PublicRecord, check_public_addresses
 
@@ -30,6 +31,7 @@ class SplitHorizonZone(Construct):
     written to the private zone with its public addresses, so that it still resolves inside.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

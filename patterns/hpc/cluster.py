@@ -16,6 +16,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
+from .._core.arguments import checked_arguments
 from ._nag import bucket_objects_finding
 from .instance_types import gpu_family_problem, node_of
 from .storage import TrainingStorage
@@ -52,6 +53,7 @@ class TrainingCluster(Construct):
     - Failed jobs of both queues go to ``alarm_topic`` (EventBridge "Batch Job State Change").
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

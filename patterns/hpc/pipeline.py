@@ -22,6 +22,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group, nag_ref, python_function
+from .._core.arguments import checked_arguments
 from ._nag import bucket_objects_finding
 from .cluster import TrainingCluster
 
@@ -67,6 +68,7 @@ class TrainingPipeline(Construct):
     command).
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

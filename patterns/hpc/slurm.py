@@ -28,6 +28,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from .._core import Problems
+from .._core.arguments import checked_arguments
 from .instance_types import _TYPE, gpu_family_problem, node_of
 from .storage import DEPLOYMENT_TYPES, PERSISTENT_2_THROUGHPUTS, TrainingStorage, lustre_capacity_problem
 
@@ -144,6 +145,7 @@ class SlurmCluster(Construct):
     ``scaledown_idle_minutes``); the head node runs, and bills, all the time.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

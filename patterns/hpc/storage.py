@@ -11,6 +11,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import Problems, alarm, secure_bucket
+from .._core.arguments import checked_arguments
 
 DEPLOYMENT_TYPES = {
     "SCRATCH_2": fsx.LustreDeploymentType.SCRATCH_2,
@@ -46,6 +47,7 @@ class TrainingStorage(Construct):
     training campaign; persistent keeps its data on server failure and can be left running.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

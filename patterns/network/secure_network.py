@@ -14,6 +14,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group
+from .._core.arguments import checked_arguments
 from .nacl import AclRule, both_ways, inbound_from_internet, outbound_to_internet, tier_acl
 
 INTERFACE_ENDPOINTS: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
@@ -74,6 +75,7 @@ class SecureNetwork(Construct):
     virtual private gateway are optional. Other patterns take ``vpc=network.vpc``.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -22,6 +22,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, python_function, secure_bucket
+from .._core.arguments import checked_arguments
 from .systems_manager import inventory_association, session_key, session_log_group, session_preferences
 
 RUNTIME = Path(__file__).parent / "runtime"
@@ -81,6 +82,7 @@ class ComplianceBaseline(Construct):
     every managed instance. Non-compliance is published to the alarm topic.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -14,6 +14,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, alarm, is_token, log_group
+from .._core.arguments import checked_arguments
 
 MANAGED_RULE_GROUPS: tuple[str, ...] = (
     "AWSManagedRulesCommonRuleSet",  # OWASP-style baseline (700 WCU)
@@ -74,6 +75,7 @@ class EdgeProtection(Construct):
     Hand ``web_acl_arn`` to a CloudFront distribution, or ``associate()`` an ALB or API Gateway stage.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

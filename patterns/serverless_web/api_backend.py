@@ -29,6 +29,7 @@ from .._core import (
     nag_ref,
     python_function,
 )
+from .._core.arguments import checked_arguments
 from .options import AmazonLogin, AppleLogin, FacebookLogin, GoogleLogin, IdentityProvider, OidcLogin
 from .runtime.web_pages import BODY_MAX, ID_PATTERN, TITLE_MAX
 from .static_site import RUNTIME_DIR, check_web_acl_arn
@@ -71,6 +72,7 @@ class ApiBackend(Construct):
     Routes: ``GET /items/{id}`` and ``PUT /items/{id}`` (``{"title": ..., "body": ...}``).
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

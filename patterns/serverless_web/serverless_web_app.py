@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from .._core.arguments import checked_arguments
 from .api_backend import ApiBackend
 from .options import IdentityProvider, SiteDomain
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
@@ -25,6 +26,7 @@ class ServerlessWebApp(Construct):
     DynamoDB itself.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

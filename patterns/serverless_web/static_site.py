@@ -31,6 +31,7 @@ from .._core import (
     python_function,
     secure_bucket,
 )
+from .._core.arguments import checked_arguments
 from .options import SiteDomain
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
@@ -85,6 +86,7 @@ class StaticSite(Construct):
     is the cache, so deleting an object makes the next request render it again.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -886,7 +886,7 @@ class TestBadInput:
             "requests_per_target=0: must be at least 1",
             "error_rate_percent=0: must be above 0",
             "health_check_path='health': must start with /",
-            "command='nginx -g daemon off;': must be a list",
+            "command='nginx -g daemon off;': must be a sequence of str (a list or tuple), not a single string",
             "min_capacity=0: must be at least 1",
         ):
             assert expected in message
@@ -936,7 +936,7 @@ class TestBadInput:
         ("kwargs", "message"),
         [
             ({"command": []}, r"command=\[\]: must not be empty"),
-            ({"command": "migrate"}, r"command='migrate': must be a list of strings"),
+            ({"command": "migrate"}, r"command='migrate': must be a sequence of str"),
             (
                 {"command": ["m"], "timeout": Duration.hours(2)},
                 r"timeout='2 hours': must be between 1 and 55 minutes",
