@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,57 @@ for _name, _value in {
     "AWS_DEFAULT_REGION": "us-east-1",
 }.items():
     os.environ[_name] = _value
+
+
+_CONSUMER: dict[str, Any] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the consumer-app build (tests/consumer/build.py) in the background: it runs on the second
+    core while the other tests run; test_consumer_apps.py (collected last) waits for its result."""
+    tests = Path(__file__).resolve().parent
+    wanted = {tests, tests.parent, tests / "consumer"}
+    paths = {Path(str(arg).split("::")[0]).resolve() for arg in session.config.args or ["tests"]}
+    if not paths & wanted and not any(tests / "consumer" in path.parents for path in paths):
+        return
+    outdir = tempfile.mkdtemp(prefix="cdp-consumer-")
+    log = open(Path(outdir) / "build.log", "w")  # noqa: SIM115 - closed in the fixture
+    _CONSUMER.update(
+        outdir=Path(outdir),
+        log=log,
+        process=subprocess.Popen(
+            [sys.executable, "-m", "tests.consumer.build", outdir],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Consumer-app tests last: by then the background build has had the whole session to finish."""
+    items.sort(key=lambda item: "tests/consumer/" in item.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    process = _CONSUMER.get("process")
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def consumer_results() -> dict[str, Any]:
+    """What tests/consumer/build.py found, per consumer app."""
+    if "process" not in _CONSUMER:
+        pytest.skip("the consumer build starts only when tests/consumer is collected")
+    process: subprocess.Popen[bytes] = _CONSUMER["process"]
+    process.wait(timeout=600)
+    _CONSUMER["log"].close()
+    result = _CONSUMER["outdir"] / "result.json"
+    if process.returncode != 0 or not result.exists():
+        log_text = (_CONSUMER["outdir"] / "build.log").read_text()[-4000:]
+        pytest.fail(f"the consumer build failed (exit {process.returncode}):\n{log_text}")
+    return json.loads(result.read_text())
 
 
 @pytest.fixture(scope="session")

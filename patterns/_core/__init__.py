@@ -3,8 +3,8 @@
 from .alarms import alarm
 from .functions import PYTHON_RUNTIME, python_function
 from .logs import DEFAULT_LOG_RETENTION, log_group
-from .nag import acknowledge, nag_ref
-from .storage import access_logs_bucket, secure_bucket
+from .nag import acknowledge, acknowledge_wildcard_resources, nag_ref
+from .storage import access_logs_bucket, allow_log_delivery, logging_target, secure_bucket
 from .validation import PRIVATE_NETWORKS, Problems, is_domain_name, is_token, private_network_of
 
 __all__ = [
@@ -14,10 +14,13 @@ __all__ = [
     "Problems",
     "access_logs_bucket",
     "acknowledge",
+    "acknowledge_wildcard_resources",
     "alarm",
+    "allow_log_delivery",
     "is_domain_name",
     "is_token",
     "log_group",
+    "logging_target",
     "nag_ref",
     "private_network_of",
     "python_function",

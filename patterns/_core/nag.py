@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
+from typing import Any
 
-from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
+import jsii
+from aws_cdk import Acknowledgment, Aspects, CfnElement, IAspect, Stack, Validations
+from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 
@@ -32,3 +37,66 @@ def nag_ref(construct: IConstruct, attribute: str | None = "Arn") -> str | None:
         return None
     logical_id = Stack.of(element).resolve(element.logical_id)
     return f"<{logical_id}.{attribute}>" if attribute else f"<{logical_id}>"
+
+
+def flatten_reference(value: Any) -> str:
+    """A CloudFormation value flattened as cdk-nag flattens it inside a finding id (its
+    ``flattenCfnReference``): ``{"Ref": "X"}`` -> ``<X>``, ``Fn::GetAtt`` -> ``<X.Attr>``, joins joined,
+    ``${...}`` -> ``<...>``, anything else as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            delimiter, items = value["Fn::Join"]
+            return delimiter.join(flatten_reference(item) for item in items)
+        if "Fn::Sub" in value:
+            return flatten_reference(value["Fn::Sub"])
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in value:
+            return flatten_reference(value["Fn::ImportValue"])
+        if "Ref" in value:
+            return f"<{flatten_reference(value['Ref'])}>"
+    return json.dumps(value, separators=(",", ":"))
+
+
+@jsii.implements(IAspect)
+class _WildcardResourceAcknowledger:
+    def __init__(self, reasons: Mapping[str, str]) -> None:
+        self.reasons = {re.compile(pattern): reason for pattern, reason in reasons.items()}
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, iam.CfnPolicy | iam.CfnRole):
+            return
+        stack = Stack.of(node)
+        documents = (
+            [node.policy_document]
+            if isinstance(node, iam.CfnPolicy)
+            else [policy.policy_document for policy in stack.resolve(node.policies) or []]
+        )
+        found: dict[str, str] = {}
+        for document in documents:
+            for statement in (stack.resolve(document) or {}).get("Statement", []):
+                resources = statement.get("Resource", [])
+                for resource in resources if isinstance(resources, list) else [resources]:
+                    flat = flatten_reference(resource)
+                    if "*" not in flat:
+                        continue
+                    for pattern, reason in self.reasons.items():
+                        if pattern.search(flat):
+                            found[f"AwsSolutions-IAM5[Resource::{flat}]"] = reason
+        acknowledge(node, found)
+
+
+def acknowledge_wildcard_resources(construct: IConstruct, reasons: Mapping[str, str]) -> None:
+    """Acknowledge cdk-nag's ``AwsSolutions-IAM5[Resource::...]`` on the IAM policies under ``construct``
+    for each wildcard resource that a regular expression of ``reasons`` finds, however the ARN renders
+    (an explicit account or region, an app with or without the ``cdk init`` feature flags); the finding
+    ids are computed at synthesis from the final policy, as cdk-nag computes them."""
+    for pattern, reason in reasons.items():
+        if len(reason.strip()) < 20:
+            raise ValueError(f"acknowledge: reason for {pattern!r} is too short to convince a reviewer")
+    Aspects.of(construct).add(_WildcardResourceAcknowledger(reasons))

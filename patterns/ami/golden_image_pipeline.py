@@ -28,6 +28,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core.arguments import checked_arguments
+from .._core.names import claim_name
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
 
@@ -167,6 +168,8 @@ class GoldenImagePipeline(Construct):
                 f"cannot seed from parent_image={parent_image!r}; use an ssm: or ami- parent "
                 "or pass seed_image_parameter=False",
             )
+        claim_name(problems, self, "Image Builder pipeline", "name", name)
+        claim_name(problems, self, "SSM parameter", "image_parameter_name", parameter_name)
         problems.between("deprecate_after_days", deprecate_after_days, 1, 1000)
         problems.between("delete_after_days", delete_after_days, 1, 1000)
         if delete_after_days <= deprecate_after_days:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import Aws, CustomResource, Duration
+from aws_cdk import Aws, CfnElement, CustomResource, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -15,7 +16,15 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, nag_ref, python_function
+from .._core import (
+    DEFAULT_LOG_RETENTION,
+    Problems,
+    acknowledge,
+    acknowledge_wildcard_resources,
+    log_group,
+    nag_ref,
+    python_function,
+)
 from .._core.arguments import checked_arguments
 from .run_definition import (
     EfsVolume,
@@ -171,6 +180,16 @@ class MigrationTask(Construct):
                 "AwsSolutions-IAM5[Resource::*]": "The ecs:runTask.sync integration needs ecs:StopTask/DescribeTasks "
                 "on the tasks it starts (ARNs unknown in advance); X-Ray writes and CloudWatch Logs delivery "
                 "have no resource-level permission.",
+            },
+        )
+        task_definition = self.task_definition.node.default_child
+        assert isinstance(task_definition, CfnElement)
+        acknowledge_wildcard_resources(
+            self.state_machine.role,
+            {  # how the family's ARN renders depends on the app's flags and account: match the resource
+                re.escape(Stack.of(self).resolve(task_definition.logical_id)): "ecs:runTask.sync may run "
+                "any revision of this migration's own task definition family (revisions are created on "
+                "every deploy).",
             },
         )
 

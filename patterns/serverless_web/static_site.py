@@ -23,10 +23,11 @@ from constructs import Construct
 
 from .._core import (
     Problems,
-    access_logs_bucket,
     acknowledge,
     alarm,
+    allow_log_delivery,
     is_token,
+    logging_target,
     nag_ref,
     python_function,
     secure_bucket,
@@ -221,10 +222,11 @@ class StaticSite(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             lifecycle_rules=[s3.LifecycleRule(expiration=access_log_expiry)],
-            server_access_logs_bucket=access_logs_bucket(self),
+            server_access_logs_bucket=logging_target(self, "AccessLogs"),
             server_access_logs_prefix="CloudFrontLogs/",
             removal_policy=policy,
         )
+        allow_log_delivery(self.log_bucket, "CloudFrontLogs/")
         self.s3_origin = origins.S3BucketOrigin.with_origin_access_control(
             self.bucket,
             # LIST makes S3 answer 404 (not 403) for a missing key: the renderer's cue.
