@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         ServerlessWebApp,
         SiteDomain,
         StaticSite,
+        TwitterLogin,
     )
 
 _EXPORTS: dict[str, str] = {
@@ -77,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "TrainingCluster": "hpc",
     "TrainingPipeline": "hpc",
     "TrainingStorage": "hpc",
+    "TwitterLogin": "serverless_web",
     "conditional_forwarders": "dns",
     "estimate_monthly_cost": "async_work",
 }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Aws, CfnOutput, Stack
+from aws_cdk import Aws, CfnOutput, RemovalPolicy, SecretValue, Stack
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import acknowledge
 from patterns.security import EdgeProtection
-from patterns.serverless_web import ServerlessWebApp, SiteDomain
+from patterns.serverless_web import ServerlessWebApp, SiteDomain, TwitterLogin
 
 from . import context
 
@@ -27,6 +29,13 @@ class ServerlessWebStack(Stack):
       ``patterns.security.EdgeProtection`` (managed rules, rate limit, full logging) in this stack.
     - ``auth_domain_prefix``: the Cognito hosted UI prefix. Default ``cdp-web-<account id>`` (unique
       per account).
+    - ``twitter``: sign-in with X (Twitter) through a Cognito identity pool. Default on; ``false`` leaves
+      out the identity pool and the ``/iam`` routes.
+    - ``twitter_consumer_key``: the X app's consumer key (API key). Default ``x-consumer-key-not-set``, a
+      placeholder: the stack deploys, sign-in with X fails until the real key is passed.
+    - ``twitter_secret_name``: an existing Secrets Manager secret whose value is the X app's consumer
+      secret. Default: the stack creates ``XConsumerSecret`` (a generated placeholder, retained) for you
+      to fill in, so that a first ``cdk deploy`` needs no secret to exist beforehand.
     """
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
@@ -53,6 +62,7 @@ class ServerlessWebStack(Stack):
             domain=domain,
             certificate_arn=context.text(self, "web_certificate_arn", "") or None,
             web_acl_arn=web_acl_arn,
+            twitter_login=_x_sign_in(self),
             alarm_topic=self.alarm_topic,
         )
         CfnOutput(self, "SiteUrl", value=self.app.site.url)
@@ -60,3 +70,37 @@ class ServerlessWebStack(Stack):
         CfnOutput(self, "SignInUrl", value=self.app.api.sign_in_url)
         CfnOutput(self, "UserPoolClientId", value=self.app.api.user_pool_client.user_pool_client_id)
         CfnOutput(self, "ContentBucket", value=self.app.site.bucket.bucket_name)
+        if self.app.api.identity_pool_id is not None:
+            CfnOutput(self, "IdentityPoolId", value=self.app.api.identity_pool_id)
+
+
+def _x_sign_in(stack: Stack) -> TwitterLogin | None:
+    """Sign-in with X from context (see the stack's docstring), or None with ``-c twitter=false``."""
+    if not context.flag(stack, "twitter", default=True):
+        return None
+    secret_name = context.text(stack, "twitter_secret_name", "")
+    if secret_name:
+        consumer_secret = SecretValue.secrets_manager(secret_name)
+    else:
+        secret = secretsmanager.Secret(
+            stack,
+            "XConsumerSecret",
+            description="Consumer secret (API key secret) of the X app for sign-in with X: replace the placeholder",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=50
+            ),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            secret,
+            {
+                "AwsSolutions-SMG4": "X issues the consumer secret: it is regenerated in X's developer "
+                "portal and pasted here, not rotated by a Lambda function.",
+            },
+        )
+        CfnOutput(stack, "XConsumerSecretArn", value=secret.secret_arn)
+        consumer_secret = secret.secret_value
+    return TwitterLogin(
+        consumer_key=context.text(stack, "twitter_consumer_key", "x-consumer-key-not-set"),
+        consumer_secret=consumer_secret,
+    )

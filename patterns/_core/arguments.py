@@ -205,6 +205,8 @@ class _Checker:
             if dataclasses.is_dataclass(value):
                 return self._dataclass(argument, value)
             return True
+        if hint.__name__ == "SecretValue":  # never print what was meant to be a secret
+            return self.fail(argument, type(value).__name__, self._mismatch(hint, value))
         return self.fail(argument, value, self._mismatch(hint, value))
 
     def _number(self, argument: str, value: Any, hint: type) -> bool:

@@ -9,6 +9,7 @@ from .options import (
     IdentityProvider,
     OidcLogin,
     SiteDomain,
+    TwitterLogin,
 )
 from .serverless_web_app import ServerlessWebApp
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
@@ -25,4 +26,5 @@ __all__ = [
     "ServerlessWebApp",
     "SiteDomain",
     "StaticSite",
+    "TwitterLogin",
 ]

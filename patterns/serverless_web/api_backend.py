@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cognito as cognito
@@ -30,12 +30,24 @@ from .._core import (
     python_function,
 )
 from .._core.arguments import checked_arguments
-from .options import AmazonLogin, AppleLogin, FacebookLogin, GoogleLogin, IdentityProvider, OidcLogin
+from .options import (
+    AmazonLogin,
+    AppleLogin,
+    FacebookLogin,
+    GoogleLogin,
+    IdentityProvider,
+    OidcLogin,
+    TwitterLogin,
+)
 from .runtime.web_pages import BODY_MAX, ID_PATTERN, TITLE_MAX
 from .static_site import RUNTIME_DIR, check_web_acl_arn
 
 _DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _RESERVED_IN_PREFIX = ("aws", "amazon", "cognito")
+TWITTER_PROVIDER = "api.twitter.com"
+"""The key of X (Twitter) in an identity pool's supported logins and in a browser's ``Logins`` map."""
+IAM_PATH = "iam"
+"""Identity-pool callers reach the items under ``/iam/items/{id}`` (SigV4-signed, ``AWS_IAM``)."""
 
 
 def _check_url(problems: Problems, argument: str, url: str, *, path_allowed: bool) -> None:
@@ -70,6 +82,10 @@ class ApiBackend(Construct):
     table (on demand, point-in-time recovery, encrypted, retained).
 
     Routes: ``GET /items/{id}`` and ``PUT /items/{id}`` (``{"title": ..., "body": ...}``).
+
+    With ``twitter_login``, a Cognito identity pool federates X (Twitter) and the user pool; its
+    authenticated role may only invoke ``GET``/``PUT /iam/items/{id}``, the same handlers behind
+    ``AWS_IAM`` authorization (requests signed with SigV4 using the identity pool's credentials).
     """
 
     @checked_arguments
@@ -86,6 +102,7 @@ class ApiBackend(Construct):
         self_sign_up: bool = False,
         threat_protection: bool = True,
         identity_providers: Sequence[IdentityProvider] = (),
+        twitter_login: TwitterLogin | None = None,
         table_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         throttling_rate_limit: float = 50,
@@ -112,8 +129,13 @@ class ApiBackend(Construct):
             credentials, adaptive authentication). Default ``True``; ``False`` uses the Essentials tier.
         :param identity_providers: federated sign-in (``GoogleLogin``, ``AppleLogin``,
             ``FacebookLogin``, ``AmazonLogin``, ``OidcLogin``). Default: user pool accounts only.
+        :param twitter_login: sign in with X (Twitter): ``TwitterLogin(consumer_key, consumer_secret)``
+            with the secret from Secrets Manager. Adds a Cognito identity pool (X and this user pool as
+            providers, no unauthenticated identities) whose authenticated role may only invoke the
+            ``AWS_IAM`` methods ``GET``/``PUT /iam/items/{id}``. Default: no identity pool, no
+            ``/iam`` routes.
         :param table_encryption_key: customer-managed KMS key for the table. Default: AWS managed key.
-        :param removal_policy: for the table and the user pool. Default: retained.
+        :param removal_policy: for the table, the user pool and the identity pool. Default: retained.
         :param throttling_rate_limit: steady requests per second for the whole stage. Default 50.
         :param throttling_burst_limit: burst size. Default 100.
         :param web_acl_arn: a REGIONAL WAFv2 web ACL for the API stage. Default: none.
@@ -157,6 +179,15 @@ class ApiBackend(Construct):
             key = provider.name.lower() if isinstance(provider, OidcLogin) else type(provider).__name__
             problems.require(key not in seen, argument, key, "is given twice")
             seen.add(key)
+        if twitter_login is not None:
+            if isinstance(twitter_login, TwitterLogin):
+                twitter_login.check(problems, "twitter_login", scope=self)
+            else:
+                problems.add(
+                    "twitter_login",
+                    twitter_login,
+                    "must be a TwitterLogin(consumer_key=..., consumer_secret=SecretValue.secrets_manager(...))",
+                )
         problems.at_least("throttling_rate_limit", throttling_rate_limit, 1)
         problems.at_least("throttling_burst_limit", throttling_burst_limit, 1)
         check_web_acl_arn(problems, "web_acl_arn", web_acl_arn, scope="regional")
@@ -319,7 +350,8 @@ class ApiBackend(Construct):
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=list(cors_allowed_origins),
                 allow_methods=["GET", "PUT", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=["Authorization", "Content-Type"]
+                + (["X-Amz-Date", "X-Amz-Security-Token"] if twitter_login else []),
                 max_age=Duration.hours(1),
             )
             if cors_allowed_origins
@@ -394,6 +426,15 @@ class ApiBackend(Construct):
         )
         self.id_pattern = ID_PATTERN.pattern
 
+        # --- X (Twitter) through an identity pool ----------------------------------------------
+        self.twitter_login = twitter_login
+        self.identity_pool: cognito.CfnIdentityPool | None = None
+        self.identity_pool_id: str | None = None
+        self.authenticated_role: iam.Role | None = None
+        self.iam_methods: list[apigw.Method] = []
+        if twitter_login is not None:
+            self._federate_twitter(twitter_login, removal_policy)
+
         # --- alarms -----------------------------------------------------------------------------
         five = Duration.minutes(5)
         self.alarms: list[cw.Alarm] = [
@@ -464,6 +505,93 @@ class ApiBackend(Construct):
             },
         )
 
+    def _federate_twitter(self, login: TwitterLogin, removal_policy: RemovalPolicy) -> None:
+        """The identity pool (X and this user pool), its authenticated role, and the AWS_IAM routes
+        that role may invoke: ``GET``/``PUT /iam/items/{id}``, the same handlers and validation."""
+        # The L1 pool, not aws_cognito_identitypool.IdentityPool: the L2 always creates and attaches an
+        # unauthenticated role, which a pool without unauthenticated identities must not carry.
+        self.identity_pool = cognito.CfnIdentityPool(
+            self,
+            "IdentityPool",
+            allow_unauthenticated_identities=False,
+            allow_classic_flow=False,
+            # "<consumer key>;<consumer secret>": the secret stays a {{resolve:secretsmanager:...}}
+            # dynamic reference (checked in the constructor), resolved by CloudFormation at deploy time.
+            supported_login_providers={
+                TWITTER_PROVIDER: f"{login.consumer_key};{login.consumer_secret.unsafe_unwrap()}"
+            },
+            cognito_identity_providers=[
+                cognito.CfnIdentityPool.CognitoIdentityProviderProperty(
+                    client_id=self.user_pool_client.user_pool_client_id,
+                    provider_name=self.user_pool.user_pool_provider_name,
+                    server_side_token_check=True,
+                )
+            ],
+        )
+        self.identity_pool.apply_removal_policy(removal_policy)
+        self.identity_pool_id = self.identity_pool.ref
+
+        resource = self.api.root.add_resource(IAM_PATH).add_resource("items").add_resource("{id}")
+        common = dict(
+            authorization_type=apigw.AuthorizationType.IAM,
+            request_validator=self.validator,
+            request_parameters={"method.request.path.id": True},
+        )
+        self.iam_methods = [
+            resource.add_method("GET", apigw.LambdaIntegration(self.read_function), **common),
+            resource.add_method(
+                "PUT",
+                apigw.LambdaIntegration(self.write_function),
+                request_models={"application/json": self.item_model},
+                **common,
+            ),
+        ]
+        for method in self.iam_methods:
+            acknowledge(
+                method,
+                {
+                    "AwsSolutions-COG4": "Identity-pool callers (X sign-in) sign with SigV4: AWS_IAM "
+                    "authorization; only the identity pool's authenticated role may invoke this method.",
+                },
+            )
+
+        self.authenticated_role = iam.Role(
+            self,
+            "AuthenticatedRole",
+            description=f"Signed-in identities of {self.node.path}: may call the /{IAM_PATH} API methods only",
+            assumed_by=iam.FederatedPrincipal(
+                "cognito-identity.amazonaws.com",
+                conditions={
+                    "StringEquals": {"cognito-identity.amazonaws.com:aud": self.identity_pool.ref},
+                    "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+                },
+                assume_role_action="sts:AssumeRoleWithWebIdentity",
+            ),
+            max_session_duration=Duration.hours(1),
+        )
+        self.authenticated_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["execute-api:Invoke"],
+                resources=[method.method_arn for method in self.iam_methods],
+            )
+        )
+        acknowledge(
+            self.authenticated_role,
+            {
+                f"AwsSolutions-IAM5[Resource::{_as_nag_prints(self, method.method_arn)}]": (
+                    f"'*' is the {{id}} path parameter of {method.http_method} /{IAM_PATH}/items/{{id}}: "
+                    "the role may invoke that one method for any item id, and nothing else."
+                )
+                for method in self.iam_methods
+            },
+        )
+        cognito.CfnIdentityPoolRoleAttachment(
+            self,
+            "IdentityPoolRoles",
+            identity_pool_id=self.identity_pool.ref,
+            roles={"authenticated": self.authenticated_role.role_arn},
+        )
+
     def _identity_provider(self, provider: IdentityProvider) -> cognito.UserPoolIdentityProviderBase:
         pool = self.user_pool
         if isinstance(provider, GoogleLogin):
@@ -521,6 +649,23 @@ class ApiBackend(Construct):
             scopes=list(provider.scopes),
             attribute_mapping=cognito.AttributeMapping(email=cognito.ProviderAttribute.other("email")),
         )
+
+
+def _as_nag_prints(scope: Construct, value: str) -> str:
+    """``value`` (an ARN with tokens) the way cdk-nag prints it inside a finding id: literals as they
+    are, ``Ref`` as ``<Id>``, ``Fn::GetAtt`` as ``<Id.Attr>`` (so that the acknowledgment matches in
+    any environment, region-agnostic or not)."""
+    resolved = Stack.of(scope).resolve(value)
+    parts = resolved["Fn::Join"][1] if isinstance(resolved, dict) else [resolved]
+    printed = []
+    for part in parts:
+        if isinstance(part, str):
+            printed.append(part)
+        elif "Ref" in part:
+            printed.append(f"<{part['Ref']}>")
+        else:
+            printed.append(f"<{'.'.join(part['Fn::GetAtt'])}>")
+    return "".join(printed)
 
 
 def _client_provider(provider: IdentityProvider) -> cognito.UserPoolClientIdentityProvider:

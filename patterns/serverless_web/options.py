@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from aws_cdk import SecretValue
+from aws_cdk import SecretValue, Stack
+from constructs import IConstruct
 
 from .._core import Problems, is_token
 
@@ -186,6 +187,62 @@ class OidcLogin:
         problems.require(
             "openid" in self.scopes, f"{argument}.scopes", list(self.scopes), "must include 'openid'"
         )
+
+
+_CONSUMER_KEY_FORBIDDEN = frozenset(";")
+
+
+@dataclass(frozen=True)
+class TwitterLogin:
+    """Sign in with X (Twitter) through a Cognito identity pool: the X app's consumer key (API key) and
+    its consumer secret (API key secret) from Secrets Manager.
+
+    Cognito identity pools take the pair as ``"<key>;<secret>"``; the secret must be a Secrets Manager
+    ``SecretValue`` (``SecretValue.secrets_manager("name")`` or ``secret.secret_value``) so that the
+    template holds only a ``{{resolve:secretsmanager:...}}`` dynamic reference, never the secret.
+    """
+
+    consumer_key: str
+    consumer_secret: SecretValue
+
+    def check(self, problems: Problems, argument: str, *, scope: IConstruct | None = None) -> None:
+        key = self.consumer_key
+        problems.require(
+            isinstance(key, str)
+            and bool(key.strip())
+            and not any(c.isspace() or c in _CONSUMER_KEY_FORBIDDEN for c in key),
+            f"{argument}.consumer_key",
+            key,
+            "must be a non-empty string without spaces or ';' (the X app's API key)",
+        )
+        secret = self.consumer_secret
+        if not isinstance(secret, SecretValue):
+            _check_secret(problems, f"{argument}.consumer_secret", secret)
+        elif scope is not None and not is_secrets_manager_reference(scope, secret):
+            problems.add(
+                f"{argument}.consumer_secret",
+                "SecretValue",
+                "must come from Secrets Manager (SecretValue.secrets_manager(...) or secret.secret_value): "
+                "anything else would put the secret in the template",
+            )
+
+
+def is_secrets_manager_reference(scope: IConstruct, value: SecretValue) -> bool:
+    """True when ``value`` resolves to a ``{{resolve:secretsmanager:...}}`` dynamic reference (and to
+    nothing else), so that the template never holds the secret itself."""
+    resolved = Stack.of(scope).resolve(value.unsafe_unwrap())  # resolved here only to inspect its form
+    if isinstance(resolved, str):
+        return resolved.startswith("{{resolve:secretsmanager:") and resolved.endswith("}}")
+    # secret.secret_value of a Secret in the same stack: {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": ...}, ":SecretString:::}}"]]}
+    if isinstance(resolved, dict) and set(resolved) == {"Fn::Join"}:
+        parts = resolved["Fn::Join"][1]
+        return (
+            isinstance(parts[0], str)
+            and parts[0].startswith("{{resolve:secretsmanager:")
+            and isinstance(parts[-1], str)
+            and parts[-1].endswith("}}")
+        )
+    return False
 
 
 IdentityProvider = GoogleLogin | FacebookLogin | AmazonLogin | AppleLogin | OidcLogin

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from .._core.arguments import checked_arguments
 from .api_backend import ApiBackend
-from .options import IdentityProvider, SiteDomain
+from .options import IdentityProvider, SiteDomain, TwitterLogin
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
 
 
@@ -41,6 +41,7 @@ class ServerlessWebApp(Construct):
         self_sign_up: bool = False,
         threat_protection: bool = True,
         identity_providers: Sequence[IdentityProvider] = (),
+        twitter_login: TwitterLogin | None = None,
         table_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
@@ -56,6 +57,8 @@ class ServerlessWebApp(Construct):
         :param self_sign_up: visitors may create accounts. Default ``False``.
         :param threat_protection: Cognito Plus tier with threat protection. Default ``True``.
         :param identity_providers: federated sign-in providers. Default: none.
+        :param twitter_login: X (Twitter) sign-in through a Cognito identity pool (see ``ApiBackend``).
+            Default: none.
         :param table_encryption_key: customer-managed key for the table. Default: AWS managed key.
         :param removal_policy: for the buckets, the table and the user pool. Default: retained.
         :param alarm_topic: SNS topic for every alarm. Default: alarms without actions.
@@ -65,7 +68,7 @@ class ServerlessWebApp(Construct):
         csp = (
             f"{DEFAULT_CONTENT_SECURITY_POLICY}; connect-src 'self' "
             f"https://*.execute-api.{region}.amazonaws.com https://*.amazoncognito.com"
-        )
+        ) + (f" https://cognito-identity.{region}.amazonaws.com" if twitter_login is not None else "")
         self.site = StaticSite(
             self,
             "Site",
@@ -87,6 +90,7 @@ class ServerlessWebApp(Construct):
             self_sign_up=self_sign_up,
             threat_protection=threat_protection,
             identity_providers=identity_providers,
+            twitter_login=twitter_login,
             table_encryption_key=table_encryption_key,
             removal_policy=removal_policy,
             web_acl_arn=api_web_acl_arn,

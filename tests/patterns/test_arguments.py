@@ -89,7 +89,7 @@ def refused(stack: Stack, **kwargs: object) -> str:
         ({"tags": ["a"]}, "tags=['a']: must be a mapping of str to str (a dict), not list"),
         ({"engine": "lambda"}, "engine='lambda': must be one of 'sqs', 'stepfunctions'"),
         ({"peers": [Peer(address=1)]}, "peers[0].address=1: must be a str, not int"),  # type: ignore[arg-type]
-        ({"secret": "hunter2"}, "secret='hunter2': must be an aws_cdk.SecretValue"),
+        ({"secret": "hunter2"}, "secret='str': must be an aws_cdk.SecretValue"),  # the secret is not printed
     ],
 )
 def test_wrong_type_names_argument_and_value(

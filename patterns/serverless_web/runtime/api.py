@@ -1,4 +1,5 @@
-"""API handlers behind API Gateway (Cognito authorizer, JSON-schema request validation).
+"""API handlers behind API Gateway (Cognito authorizer or AWS_IAM for identity-pool callers; JSON-schema
+request validation).
 
 The browser never talks to DynamoDB: every write is validated here again (the API's model is the first
 gate, this is the second: the function may be invoked by other means), then stored; the item's rendered
@@ -45,6 +46,17 @@ def _item_id(event: dict[str, Any]) -> Any:
     return (event.get("pathParameters") or {}).get("id")
 
 
+def caller_of(event: dict[str, Any]) -> str:
+    """Who is writing: the user pool ``sub`` (Cognito authorizer, ``/items``) or the identity pool's
+    identity id (``AWS_IAM``, ``/iam/items``, signed with identity-pool credentials); else "unknown"."""
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    if claims.get("sub"):
+        return str(claims["sub"])
+    identity_id = (context.get("identity") or {}).get("cognitoIdentityId")
+    return str(identity_id) if identity_id else "unknown"
+
+
 def get_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """``GET /items/{id}``: the item as JSON, or 404."""
     item_id = _item_id(event)
@@ -73,13 +85,12 @@ def put_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if problems:
         LOG.info(json.dumps({"rejected": item_id, "problems": problems}))
         return _response(event, 400, {"errors": problems})
-    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     item = {
         "id": {"S": item_id},
         "title": {"S": document["title"].strip()},
         "body": {"S": document.get("body", "")},
         "updated_at": {"S": datetime.now(UTC).isoformat(timespec="seconds")},
-        "updated_by": {"S": str(claims.get("sub", "unknown"))},
+        "updated_by": {"S": caller_of(event)},
     }
     _client("dynamodb").put_item(TableName=os.environ["TABLE_NAME"], Item=item)
     bucket = os.environ.get("PAGES_BUCKET")
