@@ -251,7 +251,8 @@ class ContainerService(Construct):
                 ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS,
                 open=internet_facing,
             )
-            self.load_balancer.add_redirect(source_port=80, target_port=443)
+            # The redirect listener is opened to the world only on an internet-facing load balancer.
+            self.load_balancer.add_redirect(source_port=80, target_port=443, open=internet_facing)
         else:
             self.listener = self.load_balancer.add_listener(
                 "Http",
