@@ -24,6 +24,11 @@ MANAGED_RULE_GROUPS: tuple[str, ...] = (
 )
 """AWS managed rule groups applied by default, in evaluation order (1,125 WCU together)."""
 
+ANONYMOUS_IP_RULE_GROUP = "AWSManagedRulesAnonymousIpList"
+"""Blocks VPNs, Tor exit nodes, proxies and hosting providers (50 WCU): ``block_anonymous_ips=True``."""
+ADMIN_PROTECTION_RULE_GROUP = "AWSManagedRulesAdminProtectionRuleSet"
+"""Blocks external access to exposed admin pages (100 WCU): ``admin_protection=True``."""
+
 MIN_RATE_LIMIT = 10
 """WAF's minimum rate-based limit per evaluation window (was 100 until August 2024; the
 ``AWS::WAFv2::WebACL`` schema's ``RateLimit`` has ``minimum: 10``, ``maximum: 2000000000``)."""
@@ -86,6 +91,8 @@ class EdgeProtection(Construct):
         blocked_cidrs: Sequence[str] = (),
         managed_rule_groups: Sequence[str] = MANAGED_RULE_GROUPS,
         managed_rules_count_only: bool = False,
+        block_anonymous_ips: bool = False,
+        admin_protection: bool = False,
         rate_limit: int = 2000,
         rate_limit_window: Duration = Duration.minutes(5),
         log_allowed_requests: bool = True,
@@ -105,6 +112,11 @@ class EdgeProtection(Construct):
             ``MANAGED_RULE_GROUPS``: common, SQL injection, known bad inputs, Amazon IP reputation.
         :param managed_rules_count_only: run the managed rule groups in count mode (observe before
             enforcing). Default ``False``: they block.
+        :param block_anonymous_ips: add ``AWSManagedRulesAnonymousIpList`` (VPNs, Tor, proxies, hosting
+            providers) after the managed rule groups. Default ``False``: it also blocks legitimate users
+            behind corporate VPNs.
+        :param admin_protection: add ``AWSManagedRulesAdminProtectionRuleSet`` (external access to admin
+            paths such as ``/admin``). Default ``False``: many sites have no admin paths.
         :param rate_limit: requests per client IP per ``rate_limit_window`` above which the IP is blocked
             (at least 10). Default 2,000 per 5 minutes.
         :param rate_limit_window: 1, 2, 5 or 10 minutes. Default 5 minutes.
@@ -144,6 +156,11 @@ class EdgeProtection(Construct):
         problems.require(
             window in RATE_WINDOWS, "rate_limit_window", f"{window} seconds", "must be 1, 2, 5 or 10 minutes"
         )
+        managed_rule_groups = [
+            *managed_rule_groups,
+            *([ANONYMOUS_IP_RULE_GROUP] if block_anonymous_ips else []),
+            *([ADMIN_PROTECTION_RULE_GROUP] if admin_protection else []),
+        ]
         for index, name in enumerate(managed_rule_groups):
             problems.require(
                 name.startswith("AWSManagedRules"),
