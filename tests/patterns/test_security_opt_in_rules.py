@@ -37,5 +37,5 @@ def test_both_added_after_the_defaults() -> None:
 
 
 def test_named_twice_is_refused() -> None:
-    with pytest.raises(ValueError, match="managed_rule_groups=.*names must be distinct"):
+    with pytest.raises(ValueError, match=r"managed_rule_groups=.*names must be distinct"):
         managed_groups(managed_rule_groups=["AWSManagedRulesAnonymousIpList"], block_anonymous_ips=True)
