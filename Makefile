@@ -19,7 +19,7 @@ STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
 
-.PHONY: help setup synth test review lint bench clean
+.PHONY: help setup synth test fuzz review lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ synth: setup ## synthesize every example stack into cdk.out/ (cdk-nag and cfn va
 
 test: setup ## run the whole test suite
 	$(BIN)/python -m pytest
+
+fuzz: setup ## the bad-input property test at length (400 examples, cfn-lint on every template that synthesizes)
+	CDP_FUZZ=1 $(BIN)/python -m pytest tests/consumer/test_bad_input.py -k generated -p no:randomly
 
 review: setup ## write a review report of cdk.out (Markdown + HTML) to cdk.out/review/; run `make synth` first
 	$(BIN)/python -m patterns.review cdk.out
