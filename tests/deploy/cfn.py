@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,17 +9,24 @@ PLACEHOLDER_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:placeholde
 """What an unresolved intrinsic (``Ref``, ``Fn::GetAtt``) stands for inside a string."""
 
 
+PSEUDO_PARAMETERS = {
+    "AWS::Partition": "aws",
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackName": "stack",
+}
+
+
 def placeholder(value: Any) -> str:
-    """A string for an intrinsic: ARN-shaped when the intrinsic reads an ARN, a plain word otherwise."""
-    text = json.dumps(value)
-    if "Arn" in text or "AWS::Partition" in text:
-        return PLACEHOLDER_ARN
-    if "AWS::Region" in text:
-        return "us-east-1"
-    if "AWS::AccountId" in text:
-        return "123456789012"
-    if "AWS::URLSuffix" in text:
-        return "amazonaws.com"
+    """A string for an intrinsic: a pseudo parameter's example value, an ARN for ``Fn::GetAtt`` of an
+    ``...Arn`` attribute, ``placeholder`` otherwise."""
+    if isinstance(value, dict):
+        if value.get("Ref") in PSEUDO_PARAMETERS:
+            return PSEUDO_PARAMETERS[value["Ref"]]
+        attribute = value.get("Fn::GetAtt")
+        if isinstance(attribute, list) and str(attribute[-1]).endswith("Arn"):
+            return PLACEHOLDER_ARN
     return "placeholder"
 
 
