@@ -343,6 +343,8 @@ class GoldenImagePipeline(Construct):
                 ),
                 enhanced_image_metadata_enabled=True,
             )
+            # The build instances write their logs with the role's inline policy: attached first.
+            self.first_image.node.add_dependency(self.instance_role)
 
         self.pipeline = imagebuilder.CfnImagePipeline(
             self,
