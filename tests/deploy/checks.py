@@ -95,6 +95,12 @@ def shape_problems(shape: Shape | None, value: Any, where: str, *, pascal: bool)
                 for i, item in enumerate(value)
                 for p in shape_problems(shape.member, item, f"{where}[{i}]", pascal=pascal)
             ]
+        if shape is not None and shape.type_name == "map" and isinstance(value, dict):
+            return [
+                p
+                for key, item in value.items()
+                for p in shape_problems(shape.value, item, f"{where}.{key}", pascal=pascal)
+            ]
         return []
     members = _members(shape)
     by_name = {(_pascal(k) if pascal else k): k for k in members}
@@ -306,11 +312,12 @@ def _literal(node: ast.AST | None) -> str | None:
 
 
 def boto3_calls(source: str) -> Iterator[tuple[int, str, str, ast.Call]]:
-    """``(line, service, method, call)`` for each call on a client made with ``boto3.client("svc")``:
-    a name assigned from it (``s3 = s3 or boto3.client("s3")``), a direct call
-    (``boto3.client("ssm").put_parameter(...)``), or a factory function (``_client("s3")`` where
-    ``def _client(name): ... boto3.client(name)``, or ``_client()`` returning ``boto3.client("sfn")``).
-    A function parameter named after a botocore service (``sqs``, ``route53``) is taken as that client."""
+    """``(line, service, method, call)`` for each call on a client made with ``boto3.client("svc")``
+    (``<operation>.paginate`` for ``client.get_paginator("<operation>").paginate(...)``):
+        a name assigned from it (``s3 = s3 or boto3.client("s3")``), a direct call
+        (``boto3.client("ssm").put_parameter(...)``), or a factory function (``_client("s3")`` where
+        ``def _client(name): ... boto3.client(name)``, or ``_client()`` returning ``boto3.client("sfn")``).
+        A function parameter named after a botocore service (``sqs``, ``route53``) is taken as that client."""
     tree = ast.parse(source)
     factories: dict[str, int | str] = {}  # name -> index of the service argument, or a fixed service
     for node in ast.walk(tree):
@@ -364,9 +371,36 @@ def boto3_calls(source: str) -> Iterator[tuple[int, str, str, ast.Call]]:
                     if found:
                         names[node.targets[0].id] = found
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    paginator = node.func.value
+                    if (
+                        node.func.attr == "paginate"
+                        and isinstance(paginator, ast.Call)
+                        and isinstance(paginator.func, ast.Attribute)
+                        and paginator.func.attr == "get_paginator"
+                        and paginator.args
+                        and _literal(paginator.args[0])
+                    ):
+                        service = service_of(paginator.func.value, names)
+                        if service:
+                            yield node.lineno, service, f"{_literal(paginator.args[0])}.paginate", node
+                        continue
                     service = service_of(node.func.value, names)
                     if service:
                         yield node.lineno, service, node.func.attr, node
+
+
+def _literal_value(node: ast.AST) -> Any:
+    """A dict or list literal as data (keys that are string constants; other values as ``None``), so
+    that nested structures are judged too; anything else (or a dict with ``**spread``) as ``None``."""
+    if isinstance(node, ast.Dict):
+        if not all(_literal(key) for key in node.keys):
+            return None
+        return {
+            _literal(key): _literal_value(value) for key, value in zip(node.keys, node.values, strict=True)
+        }
+    if isinstance(node, ast.List):
+        return [_literal_value(item) for item in node.elts]
+    return None
 
 
 def boto3_problems(source: str, filename: str) -> tuple[int, list[str]]:
@@ -385,7 +419,14 @@ def boto3_problems(source: str, filename: str) -> tuple[int, list[str]]:
             continue
         if method in CLIENT_METHODS:
             continue
+        paginated = method.endswith(".paginate")
+        method = method.removesuffix(".paginate")
         operation = {botocore.xform_name(op): op for op in model.operation_names}.get(method)
+        if paginated and (
+            operation is None or not boto3.client(service, region_name="us-east-1").can_paginate(method)
+        ):
+            problems.append(f"{where}: {service} has no paginator for {method!r}")
+            continue
         if operation is None:
             client = boto3.client(service, region_name="us-east-1")
             if not hasattr(client, method):
@@ -400,8 +441,15 @@ def boto3_problems(source: str, filename: str) -> tuple[int, list[str]]:
                 given = None  # **kwargs: required members cannot be judged
                 break
             given.add(keyword.arg)
+            if paginated and keyword.arg == "PaginationConfig":
+                continue
             if keyword.arg not in members:
                 problems.append(f"{where}: {keyword.arg!r} is not a parameter of {operation}")
+            else:
+                value = _literal_value(keyword.value)
+                problems += shape_problems(
+                    members[keyword.arg], value, f"{where} {keyword.arg}", pascal=False
+                )
         if call.args:
             problems.append(f"{where}: boto3 operations take keyword arguments only")
         if given is not None and shape is not None:
@@ -506,15 +554,15 @@ def awstoe_problems(document: dict[str, Any]) -> list[str]:
 def pcluster_problems(configuration: dict[str, Any]) -> list[str] | None:
     """The cluster configuration against aws-parallelcluster's own schema (``ClusterSchema``, the
     marshmallow schema ``pcluster create-cluster`` loads first); ``None`` if pcluster is not importable."""
-    try:
-        from marshmallow import ValidationError
-        from pcluster.schemas.cluster_schema import ClusterSchema
-    except ImportError:
-        return None
-    try:
-        with warnings.catch_warnings():  # pcluster 3.16 still passes marshmallow's deprecated `default`
-            warnings.simplefilter("ignore")
+    with warnings.catch_warnings():  # pcluster 3.16 still passes marshmallow's deprecated `default`
+        warnings.simplefilter("ignore")
+        try:
+            from marshmallow import ValidationError
+            from pcluster.schemas.cluster_schema import ClusterSchema
+        except ImportError:
+            return None
+        try:
             ClusterSchema(cluster_name="check").load(configuration)
-    except ValidationError as error:
-        return [json.dumps(error.messages)]
+        except ValidationError as error:
+            return [json.dumps(error.messages)]
     return []

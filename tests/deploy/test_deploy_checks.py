@@ -267,19 +267,26 @@ def handler(event, context, sqs=None):
     sqs.delete_message(QueueUrl="u")
     s3.upload_file("f", "b", "k")
     _client("events").put_events(**event)
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket="b", PaginationConfig={"PageSize": 5}):
+        pass
+    s3.get_paginator("list_object").paginate(Bucket="b")
+    _client("dynamodb").put_item(TableName="t", Item={"id": {"S": "1", "Q": "2"}})
 """
 
 
 def test_broken_boto3_calls_are_reported() -> None:
     count, problems = checks.boto3_problems(BROKEN_HANDLER, "handler.py")
-    assert count == 5
+    assert count == 7
     assert any("'Bodyy' is not a parameter of PutObject" in p for p in problems)
     assert any("required parameter 'Value' of PutParameter is missing" in p for p in problems)
     assert any("required parameter 'Key' of GetItem is missing" in p for p in problems)
     assert any("s3 has no operation or method 'get_objects'" in p for p in problems)
     assert any("required parameter 'ReceiptHandle' of DeleteMessage is missing" in p for p in problems)
     assert not any("upload_file" in p or "PutEvents" in p for p in problems)
-    assert len(problems) == 5
+    assert any("s3 has no paginator for 'list_object'" in p for p in problems)
+    assert any("Item.id: 'Q' is not a member of AttributeValue" in p for p in problems)
+    assert not any("PaginationConfig" in p or "ListObjectsV2" in p for p in problems)
+    assert len(problems) == 7
 
 
 # -- Image Builder component documents --------------------------------------------------------------
