@@ -289,6 +289,15 @@ def iam_problems(templates: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
             if resource["Type"] == "AWS::Lambda::Permission":
                 count += 1
                 problems += [f"{stack}/{logical_id}: {p}" for p in action_problems(properties["Action"])]
+                conditions = ("SourceArn", "SourceAccount", "PrincipalOrgID")
+                limited = (
+                    any(properties.get(c) for c in conditions)
+                    or properties.get("FunctionUrlAuthType") == "AWS_IAM"
+                )
+                if properties.get("Principal") == "*" and not limited:
+                    problems.append(
+                        f"{stack}/{logical_id}: Principal '*' without a condition (SourceArn, ...)"
+                    )
     return count, problems
 
 

@@ -207,6 +207,23 @@ def test_broken_policies_are_reported(statement, expected) -> None:
     assert any(expected in p for p in problems), problems
 
 
+def test_public_lambda_permissions_are_reported() -> None:
+    def permission(**properties: Any) -> dict[str, dict[str, Any]]:
+        base = {"Action": "lambda:InvokeFunction", "FunctionName": "f", "Principal": "*"}
+        return {
+            "T": {
+                "Resources": {"P": {"Type": "AWS::Lambda::Permission", "Properties": {**base, **properties}}}
+            }
+        }
+
+    assert any("Principal '*' without a condition" in p for p in checks.iam_problems(permission())[1])
+    assert checks.iam_problems(permission(SourceAccount="123456789012"))[1] == []
+    assert checks.iam_problems(permission(Principal="s3.amazonaws.com"))[1] == []
+    assert any(
+        "no such action" in p for p in checks.iam_problems(permission(Action="lambda:InvokeFunctions"))[1]
+    )
+
+
 def test_what_iam_accepts_is_not_reported() -> None:
     statements = [
         {
@@ -372,6 +389,42 @@ def placeholders(value: Any) -> Any:
     if isinstance(value, list):
         return [placeholders(v) for v in value]
     return value
+
+
+def test_slurm_options_follow_parallelclusters_schema() -> None:
+    """Options the example does not take: a new PERSISTENT_2 file system with an import path, a Spot
+    CPU queue without EFA, a larger head node (resolved from the construct, no synthesis)."""
+    from aws_cdk import aws_ec2 as ec2
+
+    from patterns.hpc import SlurmCluster, SlurmHeadNode, SlurmLustre, SlurmQueue
+    from tests.conftest import new_stack
+
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+    cluster = SlurmCluster(
+        stack,
+        "Slurm",
+        vpc=vpc,
+        cluster_name="options",
+        head_node=SlurmHeadNode(instance_type="c5.large", root_volume_gib=100),
+        queues=[
+            SlurmQueue(name="gpu", instance_types=["g5.12xlarge", "p4d.24xlarge"], max_count=4),
+            SlurmQueue(
+                name="cpu",
+                instance_types=["c5.4xlarge"],
+                gpu=False,
+                efa=False,
+                placement_group=False,
+                spot=True,
+            ),
+        ],
+        lustre=SlurmLustre(
+            deployment_type="PERSISTENT_2", storage_capacity_gib=2400, import_path="s3://data/sets/"
+        ),
+        scaledown_idle_minutes=20,
+    )
+    problems = checks.pcluster_problems(placeholders(stack.resolve(cluster.cluster_configuration)))
+    assert problems == []
 
 
 def test_broken_slurm_configuration_is_reported(variant_templates) -> None:
