@@ -124,8 +124,9 @@ def shape_problems(shape: Shape | None, value: Any, where: str, *, pascal: bool)
 INTEGRATION = re.compile(
     r"^arn:[^:]+:states:::(?:aws-sdk:)?(?P<service>[a-z0-9-]+):(?P<action>[A-Za-z0-9]+)(?:\.\w+)?$"
 )
-NOT_SDK_ACTIONS = {("apigateway", "invoke"), ("http", "invoke"), ("states", "startExecution.sync:2")}
-"""Optimized integrations whose parameters are not an SDK call's input."""
+NOT_SDK_ACTIONS = {("apigateway", "invoke"), ("http", "invoke"), ("eks", "call"), ("eks", "runJob")}
+"""Optimized integrations whose parameters are not an SDK call's input (Step Functions developer guide,
+"Integrating services"); every other ``arn:aws:states:::<service>:<action>`` is checked as the SDK call."""
 
 
 def asl_problems(definition: dict[str, Any]) -> list[str]:
