@@ -4,6 +4,7 @@ selects instances that carry its tag."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -34,6 +35,17 @@ def test_first_image_is_built_during_the_deploy_with_the_pipelines_recipe(ami) -
     for key in ("ImageRecipeArn", "InfrastructureConfigurationArn", "DistributionConfigurationArn"):
         assert image["Properties"][key] == pipeline["Properties"][key], key
     assert image["Properties"]["ImageTestsConfiguration"] == {"ImageTestsEnabled": True, "TimeoutMinutes": 60}
+    # The build instances upload their logs with the role's inline policy: it exists before the build.
+    policies = [
+        k
+        for k, r in of_type(ami, "AWS::IAM::Policy").items()
+        if any(
+            "imagebuilder/web/*" in json.dumps(s["Resource"])
+            for s in r["Properties"]["PolicyDocument"]["Statement"]
+        )
+    ]
+    assert len(policies) == 1
+    assert policies[0] in image["DependsOn"]
 
 
 def test_its_distribution_writes_the_parameter_the_fleet_launches_from(ami) -> None:
