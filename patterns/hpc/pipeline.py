@@ -51,7 +51,8 @@ START_EXECUTION_TEMPLATE = (
 r"""The StartExecution request (VTL): the request body becomes the execution's input, a JSON string.
 ``$util.escapeJavaScript`` escapes ``"`` and ``\`` as JSON needs, but also turns ``'`` into ``\'``, which is
 no JSON escape; ``.replaceAll("\\'", "'")`` (a Java regular expression: a backslash, then ``'``) undoes
-that one, so any body, apostrophes included, yields valid JSON."""
+that one, so any body, apostrophes included, yields valid JSON (the fix the API Gateway mapping
+template reference gives for ``$util.escapeJavaScript``)."""
 
 
 def _prefix_problem(value: str) -> str | None:
