@@ -28,9 +28,10 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP_PY): requirements.txt requirements-dev.txt | $(BIN)/python
+$(STAMP_PY): requirements.txt requirements-dev.txt requirements-pcluster.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-pcluster.txt
 	touch $@
 
 # Node.js >= $(NODE_MIN) for the CDK CLI and jsii: the machine's if recent enough, else the pinned

@@ -21,10 +21,12 @@ class AmiMaintenanceStack(Stack):
     - ``ami_schedule``: when it is rebuilt, default ``cron(0 3 ? * SUN *)`` (Sundays 03:00 UTC)
     - ``fleet_size``: instances in the fleet, default ``2``
 
-    First deploy: the pipeline's SSM parameter is created here with the Amazon Linux 2023 AMI id, so the
-    fleet reads it at launch (``resolve:ssm:``) and starts before the first build; each build overwrites
-    it, and that change starts an instance refresh (EventBridge rule, Step Functions) that moves the
-    running instances onto the new image.
+    First deploy: the first golden image is built during the deploy (``AWS::ImageBuilder::Image``) and
+    its distribution writes the pipeline's SSM parameter; the fleet is created after that build and reads
+    the parameter at launch (``resolve:ssm:``), so its first instances already have nginx. Each later
+    build overwrites the parameter (CloudFormation never owns its value), and that change starts an
+    instance refresh (EventBridge rule, Step Functions) that moves the running instances onto the new
+    image. The fleet's instances carry the ``Backup=ami`` tag that the DLM policy selects.
     """
 
     USES_NETWORK = True
@@ -54,7 +56,7 @@ class AmiMaintenanceStack(Stack):
             self,
             "Fleet",
             vpc=self.network.vpc,
-            image_parameter=self.pipeline.image_parameter or self.pipeline.image_parameter_name,
+            image_parameter=self.pipeline,
             resolve_image_at_launch=True,
             min_capacity=size,
             max_capacity=size * 2,
@@ -65,6 +67,7 @@ class AmiMaintenanceStack(Stack):
             load_balancer="internal",
             alarm_topic=self.alarm_topic,
         )
+        self.backups.add_target(self.fleet.auto_scaling_group)
         CfnOutput(self, "ImageParameter", value=self.pipeline.image_parameter_name)
         CfnOutput(self, "PipelineArn", value=self.pipeline.pipeline_arn)
         CfnOutput(self, "FleetGroup", value=self.fleet.auto_scaling_group.auto_scaling_group_name)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import CfnTag
+from aws_cdk import CfnTag, Tags
 from aws_cdk import aws_dlm as dlm
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from .._core import Problems, acknowledge, is_token
 from .._core.arguments import checked_arguments
@@ -25,6 +25,8 @@ class AmiBackupPolicy(Construct):
     """A Data Lifecycle Manager policy (``IMAGE_MANAGEMENT``) that takes AMIs of every instance carrying
     ``target_tags``, keeps the newest ``retain_count``, optionally deprecates the oldest and copies each AMI
     to other regions. The role DLM assumes is created here (AWS's managed AMI-management policy).
+    ``add_target(group)`` puts ``target_tags`` on what it should back up (an Auto Scaling group's tags
+    propagate to the instances it launches).
     """
 
     @checked_arguments
@@ -113,6 +115,7 @@ class AmiBackupPolicy(Construct):
             )
             role = created
         self.role = role
+        self.target_tags: dict[str, str] = dict(target_tags)
 
         if cron_expression is not None:
             create_rule = dlm.CfnLifecyclePolicy.CreateRuleProperty(cron_expression=cron_expression)
@@ -159,3 +162,9 @@ class AmiBackupPolicy(Construct):
                 schedules=[schedule],
             ),
         )
+
+    def add_target(self, scope: IConstruct) -> None:
+        """Tag ``scope`` (and what it launches: an Auto Scaling group passes its tags on to its
+        instances) with ``target_tags``, so that this policy selects it."""
+        for key, value in self.target_tags.items():
+            Tags.of(scope).add(key, value, apply_to_launched_instances=True)

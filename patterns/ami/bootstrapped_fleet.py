@@ -22,7 +22,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, secure_bucket
 from .._core.arguments import checked_arguments
-from .golden_image_pipeline import SESSION_MANAGER_HINT
+from .golden_image_pipeline import SESSION_MANAGER_HINT, GoldenImagePipeline
 from .image_refresh import ImageRefresh
 
 LOAD_BALANCER_SCHEMES = ("internet-facing", "internal")
@@ -49,7 +49,7 @@ class BootstrappedFleet(Construct):
         id: str,
         *,
         vpc: ec2.IVpc,
-        image_parameter: ssm.IStringParameter | str,
+        image_parameter: ssm.IStringParameter | str | GoldenImagePipeline,
         resolve_image_at_launch: bool = False,
         refresh_on_image_change: bool = True,
         instance_type: str = "t3.small",
@@ -74,12 +74,13 @@ class BootstrappedFleet(Construct):
     ) -> None:
         """
         :param vpc: where the instances (and the load balancer) run.
-        :param image_parameter: the SSM parameter holding the AMI id (name or construct), e.g.
-            ``pipeline.image_parameter_name``.
+        :param image_parameter: the SSM parameter holding the AMI id: a name, a construct, or a
+            ``GoldenImagePipeline`` (its parameter; with its first image built during the deploy, the
+            group is created after that build, so its first instances launch on the golden image).
         :param resolve_image_at_launch: ``False`` (default): CloudFormation reads the parameter at every
             deploy, so a new AMI changes the launch template and rolls the fleet; the parameter must
             exist before the stack is deployed. ``True``: EC2 reads it at each launch
-            (``resolve:ssm:``), which works when the parameter is created in the same stack; running
+            (``resolve:ssm:``), which works when the parameter is written in the same stack; running
             instances move to a new AMI with an instance refresh (see ``refresh_on_image_change``).
         :param refresh_on_image_change: with ``resolve_image_at_launch=True``, start an instance refresh
             whenever the parameter is created or updated (EventBridge rule, Step Functions, no Lambda).
@@ -177,6 +178,10 @@ class BootstrappedFleet(Construct):
             problems.require(
                 bool(str(command).strip()), f"boot_commands[{index}]", command, "must not be empty"
             )
+        first_image = None
+        if isinstance(image_parameter, GoldenImagePipeline):
+            first_image = image_parameter.first_image
+            image_parameter = image_parameter.image_parameter_name
         parameter_name = (
             image_parameter if isinstance(image_parameter, str) else image_parameter.parameter_name
         )
@@ -187,6 +192,14 @@ class BootstrappedFleet(Construct):
                 "is created in this stack: CloudFormation reads deploy-time parameters before it "
                 "creates any resource, so the first deploy would fail; pass its literal name for a "
                 "parameter made elsewhere, or resolve_image_at_launch=True",
+            )
+        elif not resolve_image_at_launch and first_image is not None:
+            problems.add(
+                "image_parameter",
+                parameter_name,
+                "is written by the pipeline's first build during this deploy: CloudFormation reads "
+                "deploy-time parameters before that build runs, so the first deploy would fail; "
+                "pass resolve_image_at_launch=True",
             )
         elif isinstance(image_parameter, str):
             problems.require(
@@ -308,6 +321,9 @@ class BootstrappedFleet(Construct):
         )
         if isinstance(image_parameter, Construct):
             self.auto_scaling_group.node.add_dependency(image_parameter)
+        if first_image is not None:
+            # The first instances launch once the pipeline's first image is in the parameter.
+            self.auto_scaling_group.node.add_dependency(first_image)
 
         self.load_balancer: elbv2.ApplicationLoadBalancer | None = None
         self.target_group: elbv2.ApplicationTargetGroup | None = None

@@ -6,15 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import (
-    Aws,
-    CfnDynamicReference,
-    CfnDynamicReferenceService,
-    Duration,
-    RemovalPolicy,
-    Stack,
-    Token,
-)
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
@@ -61,7 +53,9 @@ class GoldenImagePipeline(Construct):
     instance profile (SSM core + Image Builder), a security group with no ingress, no key pair and
     IMDSv2, and are terminated on failure; logs go to S3. The AMI is named ``{name}-{buildDate}``, its
     id is written to the SSM parameter ``image_parameter_name`` on every build, a lifecycle policy
-    deprecates and deletes old AMIs, and failed builds raise an alarm.
+    deprecates and deletes old AMIs, and failed builds raise an alarm. The first image is built during
+    the deploy (``build_on_deploy``), so the parameter holds a golden AMI from the first deploy on; the
+    parameter belongs to Image Builder, never to CloudFormation.
     """
 
     @checked_arguments
@@ -83,7 +77,7 @@ class GoldenImagePipeline(Construct):
         distribution_regions: Sequence[str] = (),
         share_with_accounts: Sequence[str] = (),
         image_parameter_name: str | None = None,
-        seed_image_parameter: bool = True,
+        build_on_deploy: bool = True,
         deprecate_after_days: int = 30,
         delete_after_days: int = 90,
         keep_at_least: int = 3,
@@ -111,9 +105,11 @@ class GoldenImagePipeline(Construct):
         :param distribution_regions: other regions the AMI is copied to. Default: this region only.
         :param share_with_accounts: account ids given launch permission on the AMI. Default: none.
         :param image_parameter_name: SSM parameter that receives the newest AMI id. Default ``/cdp/ami/<name>``.
-        :param seed_image_parameter: create that parameter now with the parent image's AMI id (resolved at
-            deploy time) so that fleets can launch before the first build. Default ``True``; needs an
-            ``ssm:`` or ``ami-`` parent image.
+        :param build_on_deploy: build the first image during the deploy (``AWS::ImageBuilder::Image``,
+            the same recipe, tests and distribution as the pipeline), so that the parameter holds a golden
+            AMI before anything in the stack launches from it. Default ``True`` (the deploy waits for the
+            build, typically 20-40 minutes). ``False``: the parameter appears with the pipeline's first
+            run (the schedule, or ``aws imagebuilder start-image-pipeline-execution``).
         :param deprecate_after_days: AMIs built by this recipe are deprecated after this many days. Default 30.
         :param delete_after_days: ... and deregistered, snapshots deleted, after this many. Default 90.
         :param keep_at_least: the newest AMIs kept whatever their age (1-10). Default 3.
@@ -159,15 +155,6 @@ class GoldenImagePipeline(Construct):
             parameter_name,
             "the /aws and /ssm prefixes are reserved by AWS",
         )
-        seed_source = _seed_source(parent_image)
-        if seed_image_parameter and seed_source is None:
-            problems.require(
-                False,
-                "seed_image_parameter",
-                seed_image_parameter,
-                f"cannot seed from parent_image={parent_image!r}; use an ssm: or ami- parent "
-                "or pass seed_image_parameter=False",
-            )
         claim_name(problems, self, "Image Builder pipeline", "name", name)
         claim_name(problems, self, "SSM parameter", "image_parameter_name", parameter_name)
         problems.between("deprecate_after_days", deprecate_after_days, 1, 1000)
@@ -341,18 +328,28 @@ class GoldenImagePipeline(Construct):
             description=f"{name}: AMI name with build date, newest id in {parameter_name}",
         )
 
-        # The parameter exists before the first build: seeded with the parent image, then overwritten
-        # by every build's distribution.
-        self.image_parameter: ssm.StringParameter | None = None
-        if seed_image_parameter and seed_source is not None:
-            self.image_parameter = ssm.StringParameter(
+        # The parameter belongs to Image Builder: each distribution creates or overwrites it, and
+        # CloudFormation never holds a value of it that an update could put back (it is imported here by
+        # name, for grants). The first image is built during the deploy; what launches from the
+        # parameter in this stack waits for it (BootstrappedFleet(image_parameter=pipeline)).
+        self.image_parameter: ssm.IStringParameter = ssm.StringParameter.from_string_parameter_name(
+            self, "ImageParameter", parameter_name
+        )
+        self.first_image: imagebuilder.CfnImage | None = None
+        if build_on_deploy:
+            self.first_image = imagebuilder.CfnImage(
                 self,
-                "ImageParameter",
-                parameter_name=parameter_name,
-                string_value=seed_source,
-                data_type=ssm.ParameterDataType.AWS_EC2_IMAGE,
-                description=f"Newest AMI of {name}: seeded with the parent image, overwritten by Image Builder",
+                "FirstImage",
+                image_recipe_arn=self.recipe.attr_arn,
+                infrastructure_configuration_arn=self.infrastructure.attr_arn,
+                distribution_configuration_arn=self.distribution.attr_arn,
+                image_tests_configuration=imagebuilder.CfnImage.ImageTestsConfigurationProperty(
+                    image_tests_enabled=True, timeout_minutes=60
+                ),
+                enhanced_image_metadata_enabled=True,
             )
+            # The build instances write their logs with the role's inline policy: attached first.
+            self.first_image.node.add_dependency(self.instance_role)
 
         self.pipeline = imagebuilder.CfnImagePipeline(
             self,
@@ -374,9 +371,6 @@ class GoldenImagePipeline(Construct):
             status="ENABLED",
             description=f"Golden image {name}",
         )
-        if self.image_parameter is not None:
-            self.pipeline.node.add_dependency(self.image_parameter)
-
         self.lifecycle_role = iam.Role(
             self,
             "LifecycleRole",
@@ -481,17 +475,6 @@ def _selection(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
         )
         if getattr(selection, key) is not None
     }
-
-
-def _seed_source(parent_image: str) -> str | None:
-    """The value that seeds the image parameter: the parent AMI id, resolved at deploy time."""
-    if Token.is_unresolved(parent_image):
-        return None
-    if parent_image.startswith("ssm:"):
-        return Token.as_string(CfnDynamicReference(CfnDynamicReferenceService.SSM, parent_image[4:]))
-    if re.fullmatch(r"ami-[0-9a-f]{8,17}", parent_image):
-        return parent_image
-    return None
 
 
 def _nag_arn(stack: Stack, arn: str) -> str:

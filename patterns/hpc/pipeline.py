@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ecs as ecs
@@ -44,6 +43,17 @@ START_REQUEST_SCHEMA = apigw.JsonSchema(
     },
 )
 """What ``POST /runs`` accepts: every field optional, nothing else (the API rejects unknown fields)."""
+
+
+START_EXECUTION_TEMPLATE = (
+    r"""{"stateMachineArn": "STATE_MACHINE_ARN", "input": "$util.escapeJavaScript($input.json('$'))"""
+    r""".replaceAll("\\'", "'")"}"""
+)
+r"""The StartExecution request (VTL): the request body becomes the execution's input, a JSON string.
+``$util.escapeJavaScript`` escapes ``"`` and ``\`` as JSON needs, but also turns ``'`` into ``\'``, which is
+no JSON escape; ``.replaceAll("\\'", "'")`` (a Java regular expression: a backslash, then ``'``) undoes
+that one, so any body, apostrophes included, yields valid JSON (the fix the API Gateway mapping
+template reference gives for ``$util.escapeJavaScript``)."""
 
 
 def _prefix_problem(value: str) -> str | None:
@@ -278,11 +288,29 @@ class TrainingPipeline(Construct):
             ),
             comment="Preprocess, train on GPU nodes, publish the model",
         )
+        # The documented policy of the Batch ``.sync`` integration: SubmitJob, then DescribeJobs to
+        # follow the job and TerminateJob to cancel it when the execution stops (CDK's BatchSubmitJob
+        # grants SubmitJob and the managed EventBridge rule StepFunctionsGetEventsForBatchJobsRule only).
+        # https://docs.aws.amazon.com/step-functions/latest/dg/batch-iam.html
+        self.state_machine.add_to_role_policy(
+            iam.PolicyStatement(actions=["batch:DescribeJobs"], resources=["*"])
+        )
+        self.state_machine.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["batch:TerminateJob"],
+                resources=[Stack.of(self).format_arn(service="batch", resource="job", resource_name="*")],
+            )
+        )
         acknowledge(
             self.state_machine.role,
             {
-                "AwsSolutions-IAM5[Resource::*]": "X-Ray and CloudWatch Logs delivery actions support no "
-                "resource-level permissions; '*' is the only valid resource.",
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray, CloudWatch Logs delivery and batch:DescribeJobs "
+                "support no resource-level permissions; '*' is the only valid resource.",
+                **{
+                    f"AwsSolutions-IAM5[Resource::{arn}:job/*]": "TerminateJob cancels the job a stopped run "
+                    "submitted; job ids are generated at run time."
+                    for arn in _batch_arns(self)
+                },
                 **{
                     f"AwsSolutions-IAM5[Resource::{arn}:job-definition/*]": "SubmitJob names a job definition "
                     "by ARN with its revision; CDK's BatchSubmitJob grants every revision."
@@ -378,12 +406,9 @@ class TrainingPipeline(Construct):
             description="API Gateway: start executions of the training workflow",
         )
         self.state_machine.grant_start_execution(role)
-        request_template = json.dumps(
-            {
-                "stateMachineArn": "STATE_MACHINE_ARN",
-                "input": "$util.escapeJavaScript($input.json('$'))",
-            }
-        ).replace("STATE_MACHINE_ARN", self.state_machine.state_machine_arn)
+        request_template = START_EXECUTION_TEMPLATE.replace(
+            "STATE_MACHINE_ARN", self.state_machine.state_machine_arn
+        )
         integration = apigw.AwsIntegration(
             service="states",
             action="StartExecution",
@@ -432,7 +457,7 @@ class TrainingPipeline(Construct):
 
 def _batch_arns(scope: Construct) -> list[str]:
     """The Batch ARN prefix as cdk-nag prints it: concrete in a stack with a region, tokens otherwise."""
-    from aws_cdk import Stack, Token
+    from aws_cdk import Token
     from aws_cdk.region_info import RegionInfo
 
     region = Stack.of(scope).region

@@ -229,6 +229,11 @@ class SlurmCluster(Construct):
                 "ClusterConfiguration": self.cluster_configuration,
             },
         )
+        if training_storage is not None:
+            # ParallelCluster's file-system check reads the Lustre security groups when the cluster is
+            # created: the rules that admit this cluster (TCP 988 and 1018-1023, both ways) are separate
+            # resources, so the cluster waits for them (the whole of both groups' rules).
+            self.resource.node.add_dependency(training_storage.security_group, self.security_group)
         self.head_node_private_ip = self.resource.get_att("headNode.privateIpAddress").to_string()
         self.head_node_instance_id = self.resource.get_att("headNode.instanceId").to_string()
         self.validation_messages = self.resource.get_att("validationMessages").to_string()

@@ -98,7 +98,7 @@ def options_pipeline() -> tuple[GoldenImagePipeline, Template]:
         test_steps=[ShellStep("Check", ["rpm -q nginx"])],
         vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
         parent_image="arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x",
-        seed_image_parameter=False,
+        build_on_deploy=False,
         instance_types=["m7i.large"],
         schedule="cron(30 1 * * ? *)",
         only_when_dependencies_change=True,
@@ -211,19 +211,12 @@ class TestPipelineDefaults:
             {"ParameterName": "/cdp/ami/web", "DataType": "aws:ec2:image"}
         ]
 
-    def test_parameter_seeded_with_parent_ami_before_the_pipeline(self, default_pipeline) -> None:
+    def test_parameter_belongs_to_image_builder(self, default_pipeline) -> None:
         pipeline, template = default_pipeline
-        template.has_resource_properties(
-            "AWS::SSM::Parameter",
-            {
-                "Name": "/cdp/ami/web",
-                "DataType": "aws:ec2:image",
-                "Value": "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}",
-            },
-        )
-        [pipe] = template.find_resources("AWS::ImageBuilder::ImagePipeline").values()
-        assert pipe["DependsOn"] == [next(iter(template.find_resources("AWS::SSM::Parameter")))]
+        template.resource_count_is("AWS::SSM::Parameter", 0)
+        template.resource_count_is("AWS::ImageBuilder::Image", 1)
         assert pipeline.image_parameter_name == "/cdp/ami/web"
+        assert pipeline.image_parameter.parameter_name == "/cdp/ami/web"
 
     def test_weekly_schedule_builds_every_time_with_tests(self, default_pipeline) -> None:
         _, template = default_pipeline
@@ -303,10 +296,12 @@ class TestPipelineOptions:
         assert len(recipe["Components"]) == 4
         assert recipe["ParentImage"].endswith("image/amazon-linux-2023-x86/x.x.x")
 
-    def test_no_seeded_parameter(self, options_pipeline) -> None:
+    def test_no_build_on_deploy(self, options_pipeline) -> None:
         pipeline, template = options_pipeline
         template.resource_count_is("AWS::SSM::Parameter", 0)
-        assert pipeline.image_parameter is None
+        template.resource_count_is("AWS::ImageBuilder::Image", 0)
+        assert pipeline.first_image is None
+        assert pipeline.image_parameter.parameter_name == "/golden/api"
 
     def test_schedule_types_subnets_and_dependency_condition(self, options_pipeline) -> None:
         _, template = options_pipeline
@@ -408,15 +403,11 @@ class TestPipelineErrors:
         with pytest.raises(ValueError, match=r"key_pair='ops'.*aws ssm start-session --target i-"):
             self.build(key_pair="ops")
 
-    def test_seed_needs_ssm_or_ami_parent(self) -> None:
-        with pytest.raises(ValueError, match=r"seed_image_parameter=True: cannot seed"):
-            self.build(parent_image="arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x")
-
-    def test_ami_parent_seeds_the_ami_id(self) -> None:
-        pipeline = self.build(parent_image="ami-0123456789abcdef0")
-        assert pipeline.image_parameter is not None
-        template = template_of(pipeline.node.scope)  # type: ignore[arg-type]
-        template.has_resource_properties("AWS::SSM::Parameter", {"Value": "ami-0123456789abcdef0"})
+    def test_any_parent_builds_on_deploy(self) -> None:
+        pipeline = self.build(
+            parent_image="arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x"
+        )
+        assert pipeline.first_image is not None
 
 
 # --- AmiBackupPolicy ---------------------------------------------------------------------------------
@@ -1125,12 +1116,7 @@ def test_example_stack_composition(example_templates) -> None:
         {
             "LaunchTemplateData": Match.object_like(
                 {
-                    "ImageId": {
-                        "Fn::Join": [
-                            "",
-                            ["resolve:ssm:", {"Ref": Match.string_like_regexp("GoldenImageImageParameter")}],
-                        ]
-                    },
+                    "ImageId": "resolve:ssm:/cdp/ami/web",
                 }
             )
         },
