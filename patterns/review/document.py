@@ -102,9 +102,11 @@ def architecture(report: StackReport) -> Section:
     section.blocks.append(
         Para(
             [
-                "Resources grouped by construct (first two construct-path segments below the stack); an arrow "
-                "means the group on its left references the one it points at (Ref, Fn::GetAtt, Fn::Sub). "
-                "CloudWatch alarms are left out (see the cost section)."
+                "One box per service resource (distribution, API, function, table, queue, user pool, "
+                "cluster...), named by its construct path, with what serves it folded in (roles, policies, "
+                "alarms, log groups, methods, subnets...). Arrows: invokes, writes, sends, reads (from "
+                "integrations, event sources, rule targets, routing and IAM policies) are the data flow; "
+                "configures is any other reference; uses points at another stack's outputs or a parameter."
             ],
             muted=True,
         )

@@ -1,4 +1,7 @@
-"""One self-contained HTML page for every stack: inline CSS, inline SVG diagrams, no scripts or external assets."""
+"""One self-contained HTML page for every stack: inline CSS, inline SVG diagrams, no scripts or external assets.
+
+The page fits its width: the diagrams scale down with the column, tables wrap their cells.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import re
 from html import escape
 
 from . import prices
-from .diagram import PALETTE
+from .diagram import EDGE_STYLES, PALETTE
 from .document import (
     Block,
     Bullets,
@@ -44,9 +47,11 @@ table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13.5px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 td{overflow-wrap:anywhere}
 td:first-child{min-width:16em}
+.toc td:first-child{min-width:0}
 th{background:var(--head);font-weight:600}
 tbody tr:nth-child(even){background:#fafbfc}
-td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 tfoot td{font-weight:700;background:var(--head)}
 details{margin:8px 0}
 summary{cursor:pointer;color:#0b57d0}
@@ -117,13 +122,19 @@ def _block(block: Block, stack_anchor: str, counter: list[int]) -> str:
         return "<ul>" + "".join(f"<li>{_cell(item)}</li>" for item in block.items) + "</ul>"
     if isinstance(block, Diagram):
         counter[0] += 1
-        legend = "".join(
+        boxes = "".join(
             f'<span><i style="background:{fill};border-color:{stroke}"></i>{name}</span>'
             for name, (fill, stroke) in PALETTE.items()
         )
+        arrows = "".join(
+            f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" '
+            f'stroke="{colour}" stroke-width="{width}"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
+            f"</svg>{kind}</span>"
+            for kind, (colour, dash, width) in EDGE_STYLES.items()
+        )
         svg = render_svg(block.graph, title=block.title, uid=f"{stack_anchor}-{counter[0]}")
         return (
-            f'<div class="legend">{legend}<span>dashed arrow: reference against the layering</span></div>'
+            f'<div class="legend">{boxes}</div><div class="legend">{arrows}</div>'
             f'<div class="diagram">{svg}</div>'
         )
     if isinstance(block, Details):
