@@ -156,6 +156,22 @@ def _stack_html(report: StackReport, anchor: str) -> str:
     return "\n".join(parts)
 
 
+def _prices_html() -> str:
+    rows = "".join(
+        f"<tr><td>{escape(row.what)}</td><td class=\"num\">${row.usd:g}</td><td>{escape(row.unit)}</td>"
+        f'<td><a href="{escape(row.source)}">{escape(row.source)}</a></td></tr>'
+        for row in prices.table()
+    )
+    return (
+        '\n<h2 id="prices">Prices used</h2>'
+        f'<p class="muted">{prices.REGION} on-demand list prices in USD as of {prices.PRICES_AS_OF}, '
+        f"{prices.HOURS_PER_MONTH} hours a month (patterns/review/prices.py). List prices change: check the "
+        "source before quoting a figure.</p>"
+        '<table><thead><tr><th>Price</th><th class="num">USD</th><th>Per</th><th>Source</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def render_html(reports: list[StackReport], *, title: str = "Infrastructure review") -> str:
     anchors: dict[str, str] = {}
     for report in reports:
@@ -182,10 +198,11 @@ def render_html(reports: list[StackReport], *, title: str = "Infrastructure revi
         f'{sum(len(r.exposure) for r in reports)}</td><td></td><td></td><td class="num">{money(total)}</td>'
         f'<td class="num">{sum(len(r.cost.not_costed) for r in reports)}</td></tr></tfoot></table></nav>'
     )
-    body = "\n".join(_stack_html(r, anchors[r.name]) for r in reports)
+    body = "\n".join(_stack_html(r, anchors[r.name]) for r in reports) + _prices_html()
     intro = (
         f'<p class="muted">Generated from the synthesized templates by <code>python -m patterns.review</code>. '
-        f"Costs: us-east-1 on-demand list prices as of {prices.PRICES_AS_OF}, fixed charges only.</p>"
+        f"Costs: us-east-1 on-demand list prices as of {prices.PRICES_AS_OF}, fixed charges only "
+        '(<a href="#prices">the prices used</a>).</p>"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
