@@ -158,7 +158,7 @@ def _stack_html(report: StackReport, anchor: str) -> str:
 
 def _prices_html() -> str:
     rows = "".join(
-        f"<tr><td>{escape(row.what)}</td><td class=\"num\">${row.usd:g}</td><td>{escape(row.unit)}</td>"
+        f'<tr><td>{escape(row.what)}</td><td class="num">${row.usd:g}</td><td>{escape(row.unit)}</td>'
         f'<td><a href="{escape(row.source)}">{escape(row.source)}</a></td></tr>'
         for row in prices.table()
     )
@@ -202,7 +202,7 @@ def render_html(reports: list[StackReport], *, title: str = "Infrastructure revi
     intro = (
         f'<p class="muted">Generated from the synthesized templates by <code>python -m patterns.review</code>. '
         f"Costs: us-east-1 on-demand list prices as of {prices.PRICES_AS_OF}, fixed charges only "
-        '(<a href="#prices">the prices used</a>).</p>"
+        '(<a href="#prices">the prices used</a>).</p>'
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
