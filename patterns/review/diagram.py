@@ -299,7 +299,7 @@ class Node:
 
     def folded(self) -> str:
         """``role, 2 alarms, log group``: what is folded into the node, by type, most common first."""
-        counts = Counter(_FOLDED_NAMES.get(t, short_type(t)) for _, t in self.members[1:])
+        counts = Counter(_FOLDED_NAMES.get(t) or _words(short_type(t)) for _, t in self.members[1:])
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return ", ".join(f"{n} {_plural(name)}" if n > 1 else name for name, n in ordered)
 
@@ -322,6 +322,10 @@ _FOLDED_NAMES = {
     "AWS::EC2::RouteTable": "route table",
     "AWS::EC2::VPCEndpoint": "VPC endpoint",
     "AWS::EC2::NetworkAclEntry": "NACL entry",
+    "AWS::EC2::NetworkAcl": "network ACL",
+    "AWS::EC2::SubnetNetworkAclAssociation": "NACL association",
+    "AWS::EC2::NatGateway": "NAT gateway",
+    "AWS::WAFv2::LoggingConfiguration": "WAF logging",
     "AWS::S3::BucketPolicy": "bucket policy",
     "AWS::S3::Bucket": "access-log bucket",
     "AWS::SQS::Queue": "dead-letter queue",
@@ -337,11 +341,21 @@ _FOLDED_NAMES = {
 }
 
 
+def _words(name: str) -> str:
+    """``ResponseHeadersPolicy`` -> ``response headers policy``; acronyms and ``Custom::X`` stay as they are."""
+    if "::" in name:
+        return name
+    words = re.split(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", name)
+    return " ".join(w if w.isupper() else w.lower() for w in words)
+
+
 def _plural(name: str) -> str:
     if name.endswith("y") and not name.endswith(("ay", "ey", "oy")):
         return name[:-1] + "ies"
-    if name.endswith(("s", "x")):
+    if name.endswith(("ss", "x")):
         return name + "es"
+    if name.endswith("s"):
+        return name
     return name + "s"
 
 
@@ -403,7 +417,10 @@ def _kind(resource: dict[str, Any]) -> str:
         return f"{kind} load balancer"
     if resource_type == "AWS::Route53Resolver::ResolverEndpoint":
         return f"{str(props.get('Direction', '')).lower()} Resolver endpoint".strip()
-    return KINDS.get(resource_type, short_type(resource_type))
+    if resource_type in KINDS:
+        return KINDS[resource_type]
+    short = short_type(resource_type)
+    return short if "::" in short else f"{service_of(resource_type)} {_words(short)}"
 
 
 def _structural_refs(resource_type: str, props: dict[str, Any]) -> set[str]:
@@ -476,10 +493,18 @@ def _fold(stack: StackTemplate) -> tuple[dict[str, str], list[str]]:
     order = {lid: n for n, lid in enumerate(resources)}
 
     def best(lid: str, candidates: list[tuple[str, bool]]) -> str | None:
-        """The owner among (node resource, found by an inbound reference) with the longest common path."""
+        """The owner among (node resource, found by an inbound reference): the construct that contains the
+        resource, else the one with the longest common construct path, else the one that references it."""
         if not candidates:
             return None
-        ranked = sorted(candidates, key=lambda c: (-_common(path[lid], path[c[0]]), not c[1], order[c[0]]))
+
+        def ancestor(candidate: str) -> bool:
+            return bool(path[lid]) and path[lid].startswith(_name_of(path[candidate], candidate) + "/")
+
+        ranked = sorted(
+            candidates,
+            key=lambda c: (not ancestor(c[0]), -_common(path[lid], path[c[0]]), not c[1], order[c[0]]),
+        )
         return ranked[0][0]
 
     pending = [lid for lid in resources if lid not in owner]
