@@ -38,7 +38,6 @@ CHECK_SCRIPT = r"""
   const where = (el) => {
     const svg = el.closest('svg');
     if (svg && svg.getAttribute('aria-label')) return svg.getAttribute('aria-label');
-    let h = el.closest('table,details,div,p');
     for (let node = el; node; node = node.previousElementSibling || node.parentElement) {
       if (node.tagName === 'H2') return node.textContent.trim();
     }
@@ -47,9 +46,14 @@ CHECK_SCRIPT = r"""
   if (root.scrollWidth > root.clientWidth + 1) {
     problems.push(`page overflows sideways: ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
   }
-  document.querySelectorAll('.diagram, table, pre, nav').forEach((el) => {
+  document.querySelectorAll('.diagram, table, pre, nav, svg[role=img]').forEach((el) => {
     if (el.scrollWidth > el.clientWidth + 1) {
       problems.push(`${where(el)}: a ${el.tagName.toLowerCase()} overflows: ${el.scrollWidth}px > ${el.clientWidth}px`);
+    }
+    const right = el.getBoundingClientRect().right;
+    if (right > root.clientWidth + 1) {
+      const head = el.tagName === 'TABLE' ? ` (${[...el.querySelectorAll('th')].map((th) => th.textContent).join(' | ')})` : '';
+      problems.push(`${where(el)}: a ${el.tagName.toLowerCase()}${head} ends at ${Math.round(right)}px, past the ${root.clientWidth}px window`);
     }
   });
   document.querySelectorAll('td, th').forEach((cell) => {

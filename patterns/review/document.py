@@ -316,9 +316,9 @@ def _cost_rows(report: StackReport) -> list[list[Cell]]:
 def sections(report: StackReport) -> list[Section]:
     return [
         architecture(report),
-        services(report),
         exposure(report),
         iam(report),
         stateful(report),
         cost(report),
+        services(report),
     ]

@@ -45,9 +45,8 @@ border-radius:3px;overflow-wrap:break-word}
 .flag{color:var(--warn);background:var(--warnbg);font-weight:600;padding:0 4px;border-radius:3px}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13.5px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-td{overflow-wrap:anywhere}
-td:first-child{min-width:16em}
-.toc td:first-child{min-width:0}
+td{overflow-wrap:anywhere;min-width:6.5em}
+th{overflow-wrap:anywhere}
 th{background:var(--head);font-weight:600}
 tbody tr:nth-child(even){background:#fafbfc}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -190,7 +189,7 @@ def render_html(reports: list[StackReport], *, title: str = "Infrastructure revi
     total = sum(r.cost.total for r in reports)
     toc = (
         '<nav class="toc"><strong>Stacks</strong><table><thead><tr><th>Stack</th><th class="num">Resources</th>'
-        '<th class="num">Public exposures</th><th class="num">Roles with wildcards</th>'
+        '<th class="num">Internet-facing endpoints</th><th class="num">Roles with wildcards</th>'
         '<th class="num">Stateful not retained</th><th class="num">Idle USD/month</th>'
         '<th class="num">Not costed</th></tr></thead>'
         f"<tbody>{toc_rows}</tbody><tfoot><tr><td>All stacks</td>"

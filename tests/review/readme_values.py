@@ -1,8 +1,9 @@
 """The README values that come from the review report of the example app, and where they live.
 
 ``python -m tests.review.readme_values`` synthesizes the example app, reviews it and prints every README
-line that differs from the report (``--write`` rewrites them in place; ``--cdk-out DIR`` reviews an existing
-cloud assembly instead of synthesizing one). tests/review/test_docs.py runs the same comparison.
+line that differs from the report (``--write`` rewrites them in place; ``--screenshot`` also retakes
+docs/review.png in a headless Chromium; ``--cdk-out DIR`` reviews an existing cloud assembly instead of
+synthesizing one). tests/review/test_docs.py runs the same comparison.
 
 - README.md: the excerpt of ``CdpServerlessWeb.md`` and the idle-cost table, each between
   ``<!-- review:NAME -->`` and ``<!-- /review:NAME -->`` markers, generated whole.
@@ -27,6 +28,7 @@ from patterns.review.report import StackReport
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = "python -m tests.review.readme_values --write"
+SCREENSHOT = "docs/review.png"
 EXCERPT_STACK = "CdpServerlessWeb"
 PATTERN_STACKS = {
     "network": "CdpNetwork",
@@ -150,6 +152,17 @@ def drifts(reports: dict[str, StackReport], root: Path = ROOT, write: bool = Fal
     return sorted(found, key=lambda d: (d.file, d.line))
 
 
+def screenshot(reports: dict[str, StackReport], png: Path | None = None) -> Path:
+    """A PNG of the excerpt stack's page (summary, diagram and the top of its tables) for the README."""
+    from patterns.review.browser import screenshot as take
+    from patterns.review.render_html import render_html
+
+    with tempfile.TemporaryDirectory(prefix="review-page-") as tmp:
+        page = Path(tmp) / "index.html"
+        page.write_text(render_html([reports[EXCERPT_STACK]]), encoding="utf-8")
+        return take(page, png or ROOT / SCREENSHOT, width=1400, height=1600)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.review.readme_values", description=__doc__.split("\n")[0]
@@ -158,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         "--cdk-out", help="review this cloud assembly instead of synthesizing the example app"
     )
     parser.add_argument("--write", action="store_true", help="rewrite the README lines in place")
+    parser.add_argument(
+        "--screenshot",
+        action="store_true",
+        help=f"also write {SCREENSHOT} (the {EXCERPT_STACK} page in a headless Chromium, 1400 px wide)",
+    )
     args = parser.parse_args(argv)
     if args.cdk_out:
         reports = reports_of(args.cdk_out)
@@ -167,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="cdk.out-") as outdir:
             synth(create_app(outdir=outdir))
             reports = reports_of(outdir)
+    if args.screenshot:
+        print(screenshot(reports))
     found = drifts(reports, write=args.write)
     for drift in found:
         print(drift)

@@ -276,7 +276,9 @@ def test_html_is_self_contained(web_stack):
     page = render_html([review(web_stack)])
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "<svg" in page
     assert '<a href="#Test">Test</a>' in page and 'id="Test"' in page
-    assert not re.search(r"<script|<link|src=\"http|@import", page), "no script, nothing loaded from elsewhere"
+    assert not re.search(r"<script|<link|src=\"http|@import", page), (
+        "no script, nothing loaded from elsewhere"
+    )
 
 
 # --- the command and bad input ----------------------------------------------------------------------------
