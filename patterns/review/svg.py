@@ -4,6 +4,10 @@ igraph assigns each node a layer (data flows downwards: entry points on top, dat
 the nodes of a layer to reduce crossings; a layer wider than ``PER_ROW`` nodes wraps onto several rows, so
 the drawing is never wider than ``WIDTH`` pixels and scales down (never up) with its container. Labels are
 wrapped to the node width, never cut: a node is as tall as its text.
+
+Why igraph: it installs from PyPI as a self-contained wheel and is maintained. Graphviz (``dot``) lays out
+with edge routing too, but the ``graphviz`` package on PyPI only wraps the system binary (an apt package,
+not a Python dependency); ELK is JavaScript (``elkjs`` on npm) and would make the report need Node.js.
 """
 
 from __future__ import annotations

@@ -387,3 +387,33 @@ def test_command_without_igraph_says_how_to_install_it(tmp_path, capsys, monkeyp
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "igraph" else real(name))
     assert main([str(write_assembly(tmp_path / "cdk.out", {"One": {"Resources": {}}}))]) == 2
     assert "pip install 'cdp-patterns[review]'" in capsys.readouterr().err
+
+
+def test_the_report_runs_with_aws_cdk_unimportable(tmp_path):
+    """`python -m patterns.review` needs only the `review` extra: aws-cdk-lib, constructs and cdk-nag blocked."""
+    cdk_out = write_assembly(
+        tmp_path / "cdk.out",
+        {
+            "One": {
+                "Resources": {
+                    "Fn": res("AWS::Lambda::Function"),
+                    "Url": res("AWS::Lambda::Url", AuthType="NONE"),
+                }
+            }
+        },
+    )
+    code = (
+        "import sys\n"
+        "for name in ('aws_cdk', 'constructs', 'cdk_nag', 'jsii'): sys.modules[name] = None\n"
+        "from patterns.review.__main__ import main\n"
+        f"sys.exit(main([{str(cdk_out)!r}]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Lambda function URL" in (cdk_out / "review" / "One.md").read_text()
