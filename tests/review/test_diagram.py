@@ -308,3 +308,32 @@ def test_svg_lays_out_several_components_with_long_edges():
     assert len(graph.nodes) == 28 and len(graph.edges) == 16
     svg = render_svg(graph)
     assert svg.count("<rect") == 28
+
+
+def test_a_long_edge_passes_between_the_boxes_of_the_rows_it_crosses():
+    def fn(name: str, *targets: str) -> dict:
+        return res(
+            "AWS::Lambda::Function",
+            f"{name}/Resource",
+            DeadLetterConfig=[{"TargetArn": {"Fn::GetAtt": [t, "Arn"]}} for t in targets],
+        )
+
+    graph = build_graph(stack_of({"A": fn("A", "B", "C"), "B": fn("B", "C"), "C": fn("C")}))
+    svg = render_svg(graph)
+    box = {
+        name: (float(x), float(y), float(w), float(h))
+        for x, y, w, h, name in re.findall(
+            r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)".*?class="n">([^<]+)</text>',
+            svg,
+        )
+    }
+    assert box["A"][1] < box["B"][1] < box["C"][1]
+    (long_edge,) = [
+        d
+        for d, title in re.findall(r'<path d="([^"]+)".*?<title>([^<]+)</title>', svg)
+        if title.startswith("A sends C")
+    ]
+    (through,) = re.findall(r"L([\d.]+),([\d.]+)", long_edge)
+    x_b, y_b, w_b, h_b = box["B"]
+    assert not x_b <= float(through[0]) <= x_b + w_b, "the straight part beside B's box"
+    assert y_b <= float(through[1]) <= y_b + h_b + 1
