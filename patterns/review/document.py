@@ -85,7 +85,9 @@ def summary(report: StackReport) -> list[Inline]:
     loose = sum(1 for row in report.stateful if not row.retained)
     parts: list[Inline] = [
         f"{report.resource_count} resources in {len(report.services)} services; ",
-        (Flag if report.exposure else str)(f"{len(report.exposure)} internet-facing endpoint(s)"),
+        (Flag if any(e.severity in ("high", "medium") for e in report.exposure) else str)(
+            f"{len(report.exposure)} internet-facing endpoint(s)"
+        ),
         f"; {len(report.roles)} IAM role(s), ",
         (Flag if flagged else str)(f"{flagged} with wildcards"),
         f"; {len(report.stateful)} stateful resource(s), ",
