@@ -19,10 +19,10 @@ STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
 
-.PHONY: help setup synth test fuzz review lint bench clean
+.PHONY: help setup synth test fuzz review review-check lint bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -66,6 +66,9 @@ fuzz: setup ## the bad-input property test at length (400 examples, cfn-lint on 
 
 review: setup ## write a review report of cdk.out (Markdown + HTML) to cdk.out/review/; run `make synth` first
 	$(BIN)/python -m patterns.review cdk.out
+
+review-check: review ## render cdk.out/review/index.html in headless Chromium; fail on sideways overflow or cut labels
+	$(BIN)/python -m patterns.review.browser cdk.out/review/index.html --width 1400 --width 1000
 
 lint: setup ## ruff on the library, stacks and tests
 	$(BIN)/ruff check patterns stacks tests bench app.py

@@ -20,7 +20,16 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group, nag_ref, python_function
+from .._core import (
+    DEFAULT_LOG_RETENTION,
+    Problems,
+    acknowledge,
+    acknowledge_wildcard_resources,
+    alarm,
+    log_group,
+    nag_ref,
+    python_function,
+)
 from .._core.arguments import checked_arguments
 from ._nag import bucket_objects_finding
 from .cluster import TrainingCluster
@@ -306,17 +315,16 @@ class TrainingPipeline(Construct):
             {
                 "AwsSolutions-IAM5[Resource::*]": "X-Ray, CloudWatch Logs delivery and batch:DescribeJobs "
                 "support no resource-level permissions; '*' is the only valid resource.",
-                **{
-                    f"AwsSolutions-IAM5[Resource::{arn}:job/*]": "TerminateJob cancels the job a stopped run "
-                    "submitted; job ids are generated at run time."
-                    for arn in _batch_arns(self)
-                },
-                **{
-                    f"AwsSolutions-IAM5[Resource::{arn}:job-definition/*]": "SubmitJob names a job definition "
-                    "by ARN with its revision; CDK's BatchSubmitJob grants every revision."
-                    for arn in _batch_arns(self)
-                },
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.publish_function)}:*]": "Invoking any version of the pattern's own publish function.",
+            },
+        )
+        acknowledge_wildcard_resources(
+            self.state_machine.role,
+            {  # whatever the rendering of the account and region (explicit, tokens, flags)
+                r":batch:.*:job/\*$": "TerminateJob cancels the job a stopped run "
+                "submitted; job ids are generated at run time.",
+                r":batch:.*:job-definition/\*$": "SubmitJob names a job definition by "
+                "ARN with its revision; CDK's BatchSubmitJob grants every revision.",
             },
         )
 
@@ -453,16 +461,3 @@ class TrainingPipeline(Construct):
             },
         )
         return api
-
-
-def _batch_arns(scope: Construct) -> list[str]:
-    """The Batch ARN prefix as cdk-nag prints it: concrete in a stack with a region, tokens otherwise."""
-    from aws_cdk import Token
-    from aws_cdk.region_info import RegionInfo
-
-    region = Stack.of(scope).region
-    arns = ["arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>"]
-    if not Token.is_unresolved(region):
-        partition = RegionInfo.get(region).partition or "aws"
-        arns.append(f"arn:{partition}:batch:{region}:<AWS::AccountId>")
-    return arns

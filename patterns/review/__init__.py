@@ -1,8 +1,11 @@
 """A reviewer's report of a synthesized CDK app: ``python -m patterns.review [cdk.out] [--out DIR]``.
 
-For each stack of the cloud assembly: an architecture diagram (Mermaid in Markdown, an igraph-laid-out SVG
-in HTML), resources by service, public exposure, an IAM summary per role, encryption and retention of stateful
-resources, and the estimated fixed monthly cost while idle. Install with ``pip install cdp-patterns[review]``.
+For each stack of the cloud assembly: an architecture diagram (one node per service resource with what
+serves it folded in, typed data-flow edges, other stacks as nodes; Mermaid in Markdown, an igraph-laid-out
+SVG that fits the page in HTML), every internet-facing endpoint with its authentication and WAF by severity,
+an IAM summary per role, encryption and retention of stateful resources, and the estimated fixed monthly
+cost while idle from one dated, cited price table. Install with ``pip install cdp-patterns[review]``;
+``python -m patterns.review.browser`` checks the HTML in a headless Chromium.
 """
 
 from .load import ReviewError, StackTemplate, load_assembly

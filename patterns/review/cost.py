@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import prices as p
-from .cfn import TIMES, as_list, flat_text, is_intrinsic, obj, ref_target, service_of
+from .cfn import TIMES, as_list, flat_text, is_intrinsic, is_true, obj, ref_target, referenced_ids, service_of
 from .load import StackTemplate, type_of
 
 H = p.HOURS_PER_MONTH
@@ -71,18 +71,48 @@ def _eip(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     return p.PUBLIC_IPV4_HOUR * H, f"public IPv4 address ${p.PUBLIC_IPV4_HOUR:g}/h {TIMES} {H} h"
 
 
+def _public_ipv4(count: int) -> tuple[float, str]:
+    """``count`` public IPv4 addresses for a month, and its basis."""
+    addresses = "public IPv4 address" if count == 1 else "public IPv4 addresses"
+    return (
+        count * p.PUBLIC_IPV4_HOUR * H,
+        f"{count} {addresses} {TIMES} ${p.PUBLIC_IPV4_HOUR:g}/h {TIMES} {H} h",
+    )
+
+
+def _load_balancer_zones(props: dict[str, Any]) -> tuple[int, str]:
+    """The number of AZs (one public IPv4 address each) of a load balancer, and how it was found."""
+    for key in ("SubnetMappings", "Subnets"):
+        value = props.get(key)
+        if isinstance(value, list) and value:
+            return len(value), ""
+    return 2, " (subnets resolved at deploy time: at least 2 AZs)"
+
+
 def _load_balancer(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     kind = str(props.get("Type", "application"))
     rate = p.LOAD_BALANCER_HOUR.get(kind)
     if rate is None:
         return None, f"load balancer type {kind} not in the price table"
     monthly, basis = _hourly(rate)
-    return monthly, f"{kind} load balancer {basis}, plus capacity units by usage"
+    basis = f"{kind} load balancer {basis}"
+    if kind != "gateway" and props.get("Scheme", "internet-facing") == "internet-facing":
+        zones, how = _load_balancer_zones(props)
+        extra, extra_basis = _public_ipv4(zones)
+        monthly += extra
+        basis += f" + {extra_basis} (one per AZ{how})"
+    return monthly, basis + ", plus capacity units by usage"
 
 
 def _classic_lb(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     monthly, basis = _hourly(p.LOAD_BALANCER_HOUR["classic"])
-    return monthly, f"classic load balancer {basis}"
+    basis = f"classic load balancer {basis}"
+    if props.get("Scheme", "internet-facing") == "internet-facing":
+        zones, how = _load_balancer_zones(props)
+        extra, extra_basis = _public_ipv4(zones)
+        monthly += extra
+        basis += f" + {extra_basis} (one per AZ{how})"
+    return monthly, basis
 
 
 def _endpoint(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
@@ -148,7 +178,7 @@ def _instance_type_of_group(stack: StackTemplate, props: dict[str, Any]) -> str 
     return None
 
 
-def _instances(count: int, instance_type: Any, what: str) -> Estimate:
+def _instances(count: int, instance_type: Any, what: str, public: bool = False) -> Estimate:
     if count == 0:
         return 0.0, f"{what}: none while idle"
     if not isinstance(instance_type, str):
@@ -157,17 +187,46 @@ def _instances(count: int, instance_type: Any, what: str) -> Estimate:
     if rate is None:
         return None, f"{what}: instance type {instance_type} not in the price table"
     monthly, basis = _hourly(rate, count, instance_type)
+    if public:
+        extra, extra_basis = _public_ipv4(count)
+        monthly += extra
+        basis += f" + {extra_basis}"
     return monthly, f"{what}: {basis}"
 
 
+def _public_interfaces(interfaces: Any) -> bool:
+    """True when a network interface list asks for a public IPv4 address (AssociatePublicIpAddress)."""
+    return any(
+        isinstance(eni, dict) and is_true(eni.get("AssociatePublicIpAddress")) for eni in as_list(interfaces)
+    )
+
+
+def _launch_data_of_group(stack: StackTemplate, props: dict[str, Any]) -> dict[str, Any]:
+    mixed = obj(obj(props.get("MixedInstancesPolicy")).get("LaunchTemplate"))
+    spec = obj(props.get("LaunchTemplate") or mixed.get("LaunchTemplateSpecification"))
+    if template := ref_target(spec.get("LaunchTemplateId") or spec.get("LaunchTemplateName")):
+        return obj(stack.props(template).get("LaunchTemplateData"))
+    return {}
+
+
 def _auto_scaling_group(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
-    minimum = props.get("MinSize", props.get("DesiredCapacity"))
-    count = _count(minimum, "MinSize")
-    return _instances(count, _instance_type_of_group(stack, props), f"minimum capacity {count}")
+    minimum = _count(props.get("MinSize", props.get("DesiredCapacity")), "MinSize")
+    desired = props.get("DesiredCapacity")
+    count = max(minimum, _count(desired, "DesiredCapacity")) if desired is not None else minimum
+    what = (
+        f"max(desired {desired}, minimum {minimum}) = {count}"
+        if desired is not None
+        else (f"minimum capacity {count}")
+    )
+    public = _public_interfaces(_launch_data_of_group(stack, props).get("NetworkInterfaces"))
+    if config := ref_target(props.get("LaunchConfigurationName")):
+        public = public or is_true(stack.props(config).get("AssociatePublicIpAddress"))
+    return _instances(count, _instance_type_of_group(stack, props), what, public)
 
 
 def _instance(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
-    return _instances(1, props.get("InstanceType", "m1.small"), "always-on instance")
+    public = _public_interfaces(props.get("NetworkInterfaces"))
+    return _instances(1, props.get("InstanceType", "m1.small"), "always-on instance", public)
 
 
 def _batch(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
@@ -196,9 +255,19 @@ def _fargate_service(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     ]
     if props.get("LaunchType") != "FARGATE" and not any(name.startswith("FARGATE") for name in providers):
         return 0.0, "EC2 launch type: its instances are costed with their Auto Scaling group"
-    count = _count(props.get("DesiredCount", 1), "DesiredCount")
+    desired = props.get("DesiredCount")
+    minimum = _scaling_minimum(stack, props)
+    if minimum is None:
+        count = _count(1 if desired is None else desired, "DesiredCount")
+        what = f"DesiredCount {count}" if desired is not None else "DesiredCount not set: 1"
+    elif desired is None:
+        count = minimum
+        what = f"scaling minimum {minimum} (DesiredCount not set)"
+    else:
+        count = max(_count(desired, "DesiredCount"), minimum)
+        what = f"max(DesiredCount {desired}, scaling minimum {minimum}) = {count}"
     if count == 0:
-        return 0.0, "DesiredCount 0"
+        return 0.0, f"{what}: no task while idle"
     task = stack.props(ref_target(props.get("TaskDefinition")) or "")
     if not task:
         return None, "Fargate task definition not in this template"
@@ -208,10 +277,26 @@ def _fargate_service(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     arch = arch if arch in p.FARGATE_VCPU_HOUR else "X86_64"
     rate = vcpu * p.FARGATE_VCPU_HOUR[arch] + memory * p.FARGATE_GB_HOUR[arch]
     spot = ", on-demand price (Fargate Spot is cheaper)" if any("SPOT" in name for name in providers) else ""
-    return (
-        count * rate * H,
-        f"{count} task(s) {TIMES} ({vcpu:g} vCPU + {memory:g} GB {arch}) {TIMES} ${rate:.4f}/h {TIMES} {H} h{spot}",
-    )
+    monthly = count * rate * H
+    basis = f"{what}: {count} task(s) {TIMES} ({vcpu:g} vCPU + {memory:g} GB {arch}) {TIMES} ${rate:.4f}/h {TIMES} {H} h"
+    network = obj(obj(props.get("NetworkConfiguration")).get("AwsvpcConfiguration"))
+    if network.get("AssignPublicIp") == "ENABLED":
+        extra, extra_basis = _public_ipv4(count)
+        monthly += extra
+        basis += f" + {extra_basis}"
+    return monthly, basis + spot
+
+
+def _scaling_minimum(stack: StackTemplate, service_props: dict[str, Any]) -> int | None:
+    """MinCapacity of the Application Auto Scaling target of the ECS service whose Properties are
+    ``service_props`` (its ResourceId references the service), or None when the service has none."""
+    for _, target in stack.of_type("AWS::ApplicationAutoScaling::ScalableTarget"):
+        props = target["Properties"]
+        if props.get("ScalableDimension") != "ecs:service:DesiredCount":
+            continue
+        if any(stack.props(lid) is service_props for lid in referenced_ids(props.get("ResourceId"))):
+            return _count(props.get("MinCapacity"), "scaling target MinCapacity")
+    return None
 
 
 def _web_acl(stack: StackTemplate, props: dict[str, Any]) -> Estimate:

@@ -85,7 +85,9 @@ def summary(report: StackReport) -> list[Inline]:
     loose = sum(1 for row in report.stateful if not row.retained)
     parts: list[Inline] = [
         f"{report.resource_count} resources in {len(report.services)} services; ",
-        (Flag if report.exposure else str)(f"{len(report.exposure)} public exposure(s)"),
+        (Flag if any(e.severity in ("high", "medium") for e in report.exposure) else str)(
+            f"{len(report.exposure)} internet-facing endpoint(s)"
+        ),
         f"; {len(report.roles)} IAM role(s), ",
         (Flag if flagged else str)(f"{flagged} with wildcards"),
         f"; {len(report.stateful)} stateful resource(s), ",
@@ -102,9 +104,11 @@ def architecture(report: StackReport) -> Section:
     section.blocks.append(
         Para(
             [
-                "Resources grouped by construct (first two construct-path segments below the stack); an arrow "
-                "means the group on its left references the one it points at (Ref, Fn::GetAtt, Fn::Sub). "
-                "CloudWatch alarms are left out (see the cost section)."
+                "One box per service resource (distribution, API, function, table, queue, user pool, "
+                "cluster...), named by its construct path, with what serves it folded in (roles, policies, "
+                "alarms, log groups, methods, subnets...). Arrows: invokes, writes, sends, reads (from "
+                "integrations, event sources, rule targets, routing and IAM policies) are the data flow; "
+                "configures is any other reference; uses points at another stack's outputs or a parameter."
             ],
             muted=True,
         )
@@ -142,22 +146,29 @@ def services(report: StackReport) -> Section:
 
 def exposure(report: StackReport) -> Section:
     section = Section("Public exposure", "exposure")
-    if not report.exposure:
-        section.blocks.append(
-            Para(
-                [
-                    "Nothing in this stack is reachable from the internet: no internet-facing "
-                    "load balancer, world-open ingress, public bucket, unauthenticated API or "
-                    "CloudFront distribution."
-                ]
-            )
+    section.blocks.append(
+        Para(
+            [
+                "Every internet-facing endpoint (CloudFront, API Gateway REST/HTTP/WebSocket APIs that are not "
+                "PRIVATE, internet-facing load balancers, Lambda function URLs, Cognito domains, AppSync, S3 "
+                "website hosting and public bucket policies, Elastic IPs and public instances or tasks, Global "
+                "Accelerator, Transfer Family and IoT endpoints) and world-open ingress, most severe first: "
+                "high = no authentication and no WAF web ACL; medium = no authentication behind a WAF; "
+                "low = authenticated, no WAF; info = authenticated behind a WAF, or outbound only."
+            ],
+            muted=True,
         )
+    )
+    if not report.exposure:
+        section.blocks.append(Para(["Nothing in this stack is reachable from the internet."]))
         return section
-    rows: list[list[Cell]] = [
-        [Flag(item.kind), _resource(report, item.logical_id), item.resource_type, item.detail]
-        for item in report.exposure
-    ]
-    section.blocks.append(Table(["What", "Resource", "Type", "Detail"], rows))
+    rows: list[list[Cell]] = []
+    for item in report.exposure:
+        severity: Cell = Flag(item.severity) if item.severity in ("high", "medium") else item.severity
+        auth: Cell = Flag(item.auth) if item.auth == "none" else item.auth
+        waf: Cell = Flag(item.waf) if item.waf == "no" else item.waf
+        rows.append([severity, item.kind, _resource(report, item.logical_id), auth, waf, item.detail])
+    section.blocks.append(Table(["Severity", "What", "Resource", "Authentication", "WAF", "Detail"], rows))
     return section
 
 
@@ -307,9 +318,9 @@ def _cost_rows(report: StackReport) -> list[list[Cell]]:
 def sections(report: StackReport) -> list[Section]:
     return [
         architecture(report),
-        services(report),
         exposure(report),
         iam(report),
         stateful(report),
         cost(report),
+        services(report),
     ]

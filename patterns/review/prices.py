@@ -7,6 +7,8 @@ transfer, storage actually used) are deliberately absent: the report costs what 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 PRICES_AS_OF = "2026-01"
 REGION = "us-east-1"
 HOURS_PER_MONTH = 730
@@ -123,3 +125,164 @@ KINESIS_SHARD_HOUR = 0.015
 KINESIS_ON_DEMAND_STREAM_HOUR = 0.04
 # https://aws.amazon.com/route53/pricing/ (health check of an AWS endpoint per month; $0.75 outside AWS)
 HEALTH_CHECK_MONTH = 0.50
+
+
+# --- the table the report prints: every price above, what it is, its unit and its source ----------------------
+
+_DESCRIBED: dict[str, tuple[str, str, str]] = {
+    # constant: (what, unit, source)
+    "NAT_GATEWAY_HOUR": ("NAT gateway", "hour", "https://aws.amazon.com/vpc/pricing/"),
+    "PUBLIC_IPV4_HOUR": ("public IPv4 address", "hour", "https://aws.amazon.com/vpc/pricing/"),
+    "LOAD_BALANCER_HOUR": ("load balancer", "hour", "https://aws.amazon.com/elasticloadbalancing/pricing/"),
+    "INTERFACE_ENDPOINT_AZ_HOUR": (
+        "interface VPC endpoint, per AZ",
+        "hour",
+        "https://aws.amazon.com/privatelink/pricing/",
+    ),
+    "RESOLVER_ENDPOINT_IP_HOUR": (
+        "Route 53 Resolver endpoint, per IP address",
+        "hour",
+        "https://aws.amazon.com/route53/pricing/",
+    ),
+    "HOSTED_ZONE_MONTH": ("Route 53 hosted zone", "month", "https://aws.amazon.com/route53/pricing/"),
+    "VPN_CONNECTION_HOUR": ("Site-to-Site VPN connection", "hour", "https://aws.amazon.com/vpn/pricing/"),
+    "CLIENT_VPN_ASSOCIATION_HOUR": (
+        "Client VPN subnet association",
+        "hour",
+        "https://aws.amazon.com/vpn/pricing/",
+    ),
+    "TRANSIT_GATEWAY_ATTACHMENT_HOUR": (
+        "transit gateway attachment",
+        "hour",
+        "https://aws.amazon.com/transit-gateway/pricing/",
+    ),
+    "NETWORK_FIREWALL_ENDPOINT_HOUR": (
+        "Network Firewall endpoint",
+        "hour",
+        "https://aws.amazon.com/network-firewall/pricing/",
+    ),
+    "FSX_LUSTRE_GB_MONTH": (
+        "FSx for Lustre storage",
+        "GB-month",
+        "https://aws.amazon.com/fsx/lustre/pricing/",
+    ),
+    "FSX_WINDOWS_SSD_GB_MONTH": (
+        "FSx for Windows SSD storage",
+        "GB-month",
+        "https://aws.amazon.com/fsx/windows/pricing/",
+    ),
+    "FSX_WINDOWS_THROUGHPUT_MBPS_MONTH": (
+        "FSx for Windows throughput",
+        "MBps-month",
+        "https://aws.amazon.com/fsx/windows/pricing/",
+    ),
+    "EC2_INSTANCE_HOUR": ("EC2 on-demand Linux", "hour", "https://aws.amazon.com/ec2/pricing/on-demand/"),
+    "BATCH_DEFAULT_VCPU_HOUR": (
+        "Batch instance of an unpriced type (m5.large per vCPU)",
+        "vCPU-hour",
+        "https://aws.amazon.com/ec2/pricing/on-demand/",
+    ),
+    "FARGATE_VCPU_HOUR": ("Fargate vCPU", "vCPU-hour", "https://aws.amazon.com/fargate/pricing/"),
+    "FARGATE_GB_HOUR": ("Fargate memory", "GB-hour", "https://aws.amazon.com/fargate/pricing/"),
+    "WAF_WEB_ACL_MONTH": ("WAF web ACL", "month", "https://aws.amazon.com/waf/pricing/"),
+    "WAF_RULE_MONTH": (
+        "WAF rule (a rule group counts as one)",
+        "month",
+        "https://aws.amazon.com/waf/pricing/",
+    ),
+    "SHIELD_ADVANCED_SUBSCRIPTION_MONTH": (
+        "Shield Advanced subscription (noted, not in totals)",
+        "month",
+        "https://aws.amazon.com/shield/pricing/",
+    ),
+    "KMS_KEY_MONTH": ("KMS customer managed key", "month", "https://aws.amazon.com/kms/pricing/"),
+    "SECRET_MONTH": ("Secrets Manager secret", "month", "https://aws.amazon.com/secrets-manager/pricing/"),
+    "SSM_ADVANCED_PARAMETER_MONTH": (
+        "SSM advanced parameter",
+        "month",
+        "https://aws.amazon.com/systems-manager/pricing/",
+    ),
+    "ALARM_MONTH": ("CloudWatch alarm metric", "month", "https://aws.amazon.com/cloudwatch/pricing/"),
+    "ALARM_HIGH_RESOLUTION_MONTH": (
+        "CloudWatch high-resolution alarm metric",
+        "month",
+        "https://aws.amazon.com/cloudwatch/pricing/",
+    ),
+    "COMPOSITE_ALARM_MONTH": (
+        "CloudWatch composite alarm",
+        "month",
+        "https://aws.amazon.com/cloudwatch/pricing/",
+    ),
+    "DASHBOARD_MONTH": ("CloudWatch dashboard", "month", "https://aws.amazon.com/cloudwatch/pricing/"),
+    "DYNAMODB_RCU_HOUR": (
+        "DynamoDB provisioned read capacity unit",
+        "hour",
+        "https://aws.amazon.com/dynamodb/pricing/provisioned/",
+    ),
+    "DYNAMODB_WCU_HOUR": (
+        "DynamoDB provisioned write capacity unit",
+        "hour",
+        "https://aws.amazon.com/dynamodb/pricing/provisioned/",
+    ),
+    "KINESIS_SHARD_HOUR": (
+        "Kinesis provisioned shard",
+        "hour",
+        "https://aws.amazon.com/kinesis/data-streams/pricing/",
+    ),
+    "KINESIS_ON_DEMAND_STREAM_HOUR": (
+        "Kinesis on-demand stream",
+        "hour",
+        "https://aws.amazon.com/kinesis/data-streams/pricing/",
+    ),
+    "HEALTH_CHECK_MONTH": (
+        "Route 53 health check (AWS endpoint)",
+        "month",
+        "https://aws.amazon.com/route53/pricing/",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Price:
+    """One line of the price table: ``key`` names the constant (and its entry: ``EC2_INSTANCE_HOUR[t3.micro]``)."""
+
+    key: str
+    what: str
+    usd: float
+    unit: str
+    source: str
+
+
+def _entry(key: object) -> str:
+    if isinstance(key, tuple):
+        deployment, throughput = key
+        return f"{deployment}" + (f" {throughput} MB/s/TiB" if throughput is not None else "")
+    return str(key)
+
+
+def table() -> list[Price]:
+    """Every price of this module, one line each (a dict's entries one by one), in the order above."""
+    rows: list[Price] = []
+    values = globals()
+    for name, (what, unit, source) in _DESCRIBED.items():
+        value = values[name]
+        if isinstance(value, dict):
+            rows.extend(
+                Price(f"{name}[{_entry(k)}]", f"{what}, {_entry(k)}", float(v), unit, source)
+                for k, v in value.items()
+            )
+        else:
+            rows.append(Price(name, what, float(value), unit, source))
+    return rows
+
+
+def undescribed() -> list[str]:
+    """Price constants missing from the table (a test keeps this empty)."""
+    return [
+        name
+        for name, value in globals().items()
+        if name.isupper()
+        and name.endswith(("_HOUR", "_MONTH"))
+        and name != "HOURS_PER_MONTH"
+        and name not in _DESCRIBED
+    ]

@@ -1,4 +1,7 @@
-"""One self-contained HTML page for every stack: inline CSS, inline SVG diagrams, no scripts or external assets."""
+"""One self-contained HTML page for every stack: inline CSS, inline SVG diagrams, no scripts or external assets.
+
+The page fits its width: the diagrams scale down with the column, tables wrap their cells.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import re
 from html import escape
 
 from . import prices
-from .diagram import PALETTE
+from .diagram import EDGE_STYLES, PALETTE
 from .document import (
     Block,
     Bullets,
@@ -42,11 +45,12 @@ border-radius:3px;overflow-wrap:break-word}
 .flag{color:var(--warn);background:var(--warnbg);font-weight:600;padding:0 4px;border-radius:3px}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13.5px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-td{overflow-wrap:anywhere}
-td:first-child{min-width:16em}
+td{overflow-wrap:anywhere;min-width:6.5em}
+th{overflow-wrap:anywhere}
 th{background:var(--head);font-weight:600}
 tbody tr:nth-child(even){background:#fafbfc}
-td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 tfoot td{font-weight:700;background:var(--head)}
 details{margin:8px 0}
 summary{cursor:pointer;color:#0b57d0}
@@ -117,13 +121,19 @@ def _block(block: Block, stack_anchor: str, counter: list[int]) -> str:
         return "<ul>" + "".join(f"<li>{_cell(item)}</li>" for item in block.items) + "</ul>"
     if isinstance(block, Diagram):
         counter[0] += 1
-        legend = "".join(
+        boxes = "".join(
             f'<span><i style="background:{fill};border-color:{stroke}"></i>{name}</span>'
             for name, (fill, stroke) in PALETTE.items()
         )
+        arrows = "".join(
+            f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" y1="4" x2="26" y2="4" '
+            f'stroke="{colour}" stroke-width="{width}"{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
+            f"</svg>{kind}</span>"
+            for kind, (colour, dash, width) in EDGE_STYLES.items()
+        )
         svg = render_svg(block.graph, title=block.title, uid=f"{stack_anchor}-{counter[0]}")
         return (
-            f'<div class="legend">{legend}<span>dashed arrow: reference against the layering</span></div>'
+            f'<div class="legend">{boxes}</div><div class="legend">{arrows}</div>'
             f'<div class="diagram">{svg}</div>'
         )
     if isinstance(block, Details):
@@ -145,6 +155,22 @@ def _stack_html(report: StackReport, anchor: str) -> str:
     return "\n".join(parts)
 
 
+def _prices_html() -> str:
+    rows = "".join(
+        f'<tr><td>{escape(row.what)}</td><td class="num">${row.usd:g}</td><td>{escape(row.unit)}</td>'
+        f'<td><a href="{escape(row.source)}">{escape(row.source)}</a></td></tr>'
+        for row in prices.table()
+    )
+    return (
+        '\n<h2 id="prices">Prices used</h2>'
+        f'<p class="muted">{prices.REGION} on-demand list prices in USD as of {prices.PRICES_AS_OF}, '
+        f"{prices.HOURS_PER_MONTH} hours a month (patterns/review/prices.py). List prices change: check the "
+        "source before quoting a figure.</p>"
+        '<table><thead><tr><th>Price</th><th class="num">USD</th><th>Per</th><th>Source</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def render_html(reports: list[StackReport], *, title: str = "Infrastructure review") -> str:
     anchors: dict[str, str] = {}
     for report in reports:
@@ -163,7 +189,7 @@ def render_html(reports: list[StackReport], *, title: str = "Infrastructure revi
     total = sum(r.cost.total for r in reports)
     toc = (
         '<nav class="toc"><strong>Stacks</strong><table><thead><tr><th>Stack</th><th class="num">Resources</th>'
-        '<th class="num">Public exposures</th><th class="num">Roles with wildcards</th>'
+        '<th class="num">Internet-facing endpoints</th><th class="num">Roles with wildcards</th>'
         '<th class="num">Stateful not retained</th><th class="num">Idle USD/month</th>'
         '<th class="num">Not costed</th></tr></thead>'
         f"<tbody>{toc_rows}</tbody><tfoot><tr><td>All stacks</td>"
@@ -171,10 +197,11 @@ def render_html(reports: list[StackReport], *, title: str = "Infrastructure revi
         f'{sum(len(r.exposure) for r in reports)}</td><td></td><td></td><td class="num">{money(total)}</td>'
         f'<td class="num">{sum(len(r.cost.not_costed) for r in reports)}</td></tr></tfoot></table></nav>'
     )
-    body = "\n".join(_stack_html(r, anchors[r.name]) for r in reports)
+    body = "\n".join(_stack_html(r, anchors[r.name]) for r in reports) + _prices_html()
     intro = (
         f'<p class="muted">Generated from the synthesized templates by <code>python -m patterns.review</code>. '
-        f"Costs: us-east-1 on-demand list prices as of {prices.PRICES_AS_OF}, fixed charges only.</p>"
+        f"Costs: us-east-1 on-demand list prices as of {prices.PRICES_AS_OF}, fixed charges only "
+        '(<a href="#prices">the prices used</a>).</p>'
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
