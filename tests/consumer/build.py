@@ -20,7 +20,7 @@ from cdk_nag import AwsSolutionsChecks
 import patterns
 from patterns.checks import CloudDesignPatternChecks
 from stacks import feature_flags, unacknowledged_findings
-from tests.consumer.catalog import AFTER, CATALOG, Shared
+from tests.consumer.catalog import AFTER, CATALOG, SECOND_COPY, Shared
 from tests.support import cfn_lint
 
 ACCOUNT = "111122223333"
@@ -56,9 +56,8 @@ def build(name: str, settings: dict[str, Any], outdir: Path) -> dict[str, Any]:
         shared = Shared(stack)
         for copy in range(settings["copies"]):
             try:
-                made = getattr(patterns, construct)(
-                    stack, f"{construct}{COPY_SUFFIX[copy]}", **CATALOG[construct](shared)
-                )
+                kwargs = {**CATALOG[construct](shared), **(SECOND_COPY.get(construct, {}) if copy else {})}
+                made = getattr(patterns, construct)(stack, f"{construct}{COPY_SUFFIX[copy]}", **kwargs)
                 if construct in AFTER:
                     AFTER[construct](shared, made)
             except Exception as error:

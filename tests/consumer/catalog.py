@@ -168,3 +168,7 @@ def _protect_load_balancer(shared: Shared, service: Any) -> None:
 
 AFTER: dict[str, Callable[[Shared, Any], None]] = {"ContainerService": _protect_load_balancer}
 """What a user's app adds next to a construct (a WAF association), by construct name."""
+
+
+SECOND_COPY: dict[str, dict[str, Any]] = {"GoldenImagePipeline": {"name": "api"}}
+"""What a user changes for a second instance in the same stack: a name of their own."""
