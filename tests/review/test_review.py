@@ -720,7 +720,9 @@ def test_example_report_covers_every_stack(example_assembly, example_report):
     for name in stacks:
         assert (example_report / f"{name}.md").exists()
         assert f'href="#{name}"' in page
-    assert page.count("<svg") == len(stacks)
+    # One diagram per stack; a stack of alarms only (CdpServerlessWebAlarms) has nothing to draw.
+    assert page.count("<svg") + page.count('<p class="empty">No resources to draw.</p>') == len(stacks)
+    assert page.count("<svg") >= len(stacks) - 1
 
 
 def test_example_network_report(example_report):
