@@ -46,7 +46,7 @@ def claim(owner: Construct, resource: str, switch: str) -> None:
             environment[1], other_environment[1]
         ):
             raise ValueError(
-                f"{type(owner).__name__} {owner.node.path}: {resource} exists once per account and region, "
+                f"{type(owner).__name__} {owner.node.path}: {resource} can exist once per account and region, "
                 f"and {other.node.path} already creates it ({_describe(other_environment)}); "
                 f"pass {switch} to one of them"
             )

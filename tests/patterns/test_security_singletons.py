@@ -27,7 +27,7 @@ class TestSingletonsTwiceInOneEnvironment:
         with pytest.raises(ValueError) as raised:
             ComplianceBaseline(stack, "Second", session_manager_preferences=False)
         assert str(raised.value) == (
-            "ComplianceBaseline Security/Second: the AWS Config recorder and delivery channel exists once per "
+            "ComplianceBaseline Security/Second: the AWS Config recorder and delivery channel can exist once per "
             "account and region, and Security/First already creates it (account (deploy-time account), "
             "region eu-west-1); pass create_recorder=False to one of them"
         )
@@ -39,7 +39,7 @@ class TestSingletonsTwiceInOneEnvironment:
         with pytest.raises(
             ValueError,
             match=r"^ComplianceBaseline B/Baseline: the Session Manager preferences document "
-            r"\(SSM-SessionManagerRunShell\) exists once per account and region, and A/Baseline already "
+            r"\(SSM-SessionManagerRunShell\) can exist once per account and region, and A/Baseline already "
             r"creates it \(account 123456789012, region eu-west-1\); pass session_manager_preferences=False",
         ):
             ComplianceBaseline(Stack(app, "B", env=env), "Baseline", create_recorder=False)
