@@ -2,9 +2,14 @@
 """The example CDK app: every example stack, checked by cdk-nag AwsSolutions and CloudDesignPatternChecks.
 
 Run it through the CDK CLI (`make synth`, `npx cdk deploy ...`); `python app.py` works too, with the
-same feature flags (read from cdk.json) and the same checks.
+same feature flags (read from cdk.json) and the same checks. A context mistake (`-c vpn=flase`) prints
+one line naming the key and exits with status 1.
 """
 
-from stacks import create_app, synth
+from stacks import ContextError, create_app, synth
 
-synth(create_app())
+try:
+    app = create_app()
+except ContextError as error:
+    raise SystemExit(str(error)) from None
+synth(app)

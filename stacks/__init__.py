@@ -16,11 +16,12 @@ from . import context
 from .ami import AmiMaintenanceStack
 from .async_work import AsyncWorkStack
 from .containers import ContainerClusterStack
+from .context import ContextError as ContextError
 from .hpc import HpcTrainingStack
 from .hybrid_dns import HybridDnsStack
 from .network import NetworkStack
 from .security_baseline import SecurityBaselineStack
-from .serverless_web import ServerlessWebStack
+from .serverless_web import ServerlessWebAlarmsStack, ServerlessWebEdgeStack, ServerlessWebStack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,14 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
         HpcTrainingStack,
         "cdp-patterns: HPC / deep-learning training (Batch GPU nodes from zero, EFA, FSx for Lustre, pipeline)",
     ),
+    "CdpServerlessWebEdge": (
+        ServerlessWebEdgeStack,
+        "cdp-patterns: serverless web, CloudFront-scoped pieces in us-east-1 (WAF web ACL, certificate)",
+    ),
+    "CdpServerlessWebAlarms": (
+        ServerlessWebAlarmsStack,
+        "cdp-patterns: serverless web, CloudFront alarms in us-east-1 (CloudFront metrics live there)",
+    ),
     "CdpServerlessWeb": (
         ServerlessWebStack,
         "cdp-patterns: serverless web (static site rendered on first request, Cognito-protected API over DynamoDB)",
@@ -70,12 +79,26 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
 
 
 def build(app: App) -> dict[str, Stack]:
-    """Add every example stack and the policy checks to ``app``; return the stacks by name."""
-    env = Environment(region=context.text(app, "region", "us-east-1"))
+    """Add every example stack and the policy checks to ``app``; return the stacks by name.
+
+    Every context key is checked first: a mistake raises one ``ContextError`` (a one-line message
+    naming the keys) before any stack is built. A stack class may pin its region (``REGION``: the
+    CloudFront companions live in us-east-1) and name the stacks it takes (``COMPANIONS``: argument ->
+    stack name, wired with cross-region references).
+    """
+    context.validate(app)
+    region = context.region(app)
     stacks: dict[str, Stack] = {}
     for name, (cls, description) in EXAMPLE_STACKS.items():
         # Stacks that run in a VPC share the network stack's (declared first).
-        extra = {"network": stacks[NETWORK_STACK].network} if getattr(cls, "USES_NETWORK", False) else {}
+        extra: dict[str, Any] = (
+            {"network": stacks[NETWORK_STACK].network} if getattr(cls, "USES_NETWORK", False) else {}
+        )
+        companions: dict[str, str] = getattr(cls, "COMPANIONS", {})
+        extra.update({argument: stacks[stack_name] for argument, stack_name in companions.items()})
+        if companions:
+            extra["cross_region_references"] = True
+        env = Environment(region=getattr(cls, "REGION", region))
         stacks[name] = cls(app, name, env=env, description=description, **extra)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app), CloudDesignPatternChecks())
     return stacks

@@ -68,7 +68,7 @@ class HpcTrainingStack(Stack):
         )
         self.pipeline = TrainingPipeline(self, "Pipeline", cluster=self.cluster, alarm_topic=self.alarm_topic)
         self.slurm: SlurmCluster | None = None
-        if str(self.node.try_get_context("hpc_slurm") or "false").lower() == "true":
+        if context.flag(self, "hpc_slurm", default=False):
             self.slurm = SlurmCluster(
                 self,
                 "Slurm",

@@ -25,7 +25,7 @@ class NetworkStack(Stack):
     - ``vpn``: ``false`` for no site-to-site VPN (the hybrid DNS example forwards over it), default ``true``
     - ``customer_gateway_ip``: the on-premises VPN router, default ``203.0.113.10``
     - ``customer_gateway_asn``: its BGP ASN, default ``65010`` (``0`` for static routes)
-    - ``container_endpoints``: ``1`` adds the ECR and Logs interface endpoints, default ``0``
+    - ``container_endpoints``: ``true`` (or ``1``) adds the ECR and Logs interface endpoints, default ``false``
     """
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
@@ -33,7 +33,7 @@ class NetworkStack(Stack):
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
         asn = context.number(self, "customer_gateway_asn", 65010)
         endpoints = list(SESSION_MANAGER_ENDPOINTS)
-        if context.number(self, "container_endpoints", 0):
+        if context.flag(self, "container_endpoints", default=False):
             endpoints += [name for name in CONTAINER_ENDPOINTS if name not in endpoints]
         vpn = None
         if context.flag(self, "vpn", default=True):

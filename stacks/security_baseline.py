@@ -20,8 +20,11 @@ class SecurityBaselineStack(Stack):
     - ``waf_blocked_cidrs``: networks the web ACL blocks, default ``198.51.100.0/24``
     - ``waf_rate_limit``: requests per client IP per 5 minutes before it is blocked, default ``2000``
     - ``session_manager_preferences``: ``false`` if the account already has Session Manager
-      preferences (the ``SSM-SessionManagerRunShell`` document), default ``true``
-    - ``config_recorder``: ``false`` if AWS Config already records in this account and region, default ``true``
+      preferences (the ``SSM-SessionManagerRunShell`` document; a deploy that creates a second fails
+      with ``DocumentAlreadyExists``), default ``true``
+    - ``config_recorder``: ``false`` if AWS Config already records in this account and region (a deploy
+      that creates a second recorder fails with ``MaxNumberOfConfigurationRecordersExceededException``),
+      default ``true``
     """
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:

@@ -23,6 +23,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, python_function, secure_bucket
 from .._core.arguments import checked_arguments
+from .singletons import claim
 from .systems_manager import inventory_association, session_key, session_log_group, session_preferences
 
 RUNTIME = Path(__file__).parent / "runtime"
@@ -108,8 +109,11 @@ class ComplianceBaseline(Construct):
         :param bucket: where AWS Config delivers history and snapshots. Default: a new encrypted, versioned,
             private bucket with the policy Config needs (for your own bucket, add that policy yourself).
         :param create_recorder: create the configuration recorder and delivery channel. Default ``True``;
-            pass ``False`` where Config already records (Control Tower, an organization baseline): an
-            account and region hold one recorder only. The rules are created either way.
+            pass ``False`` where Config already records (Control Tower, an organization baseline, an
+            earlier stack): an account and region hold one recorder and one delivery channel only, and
+            a deploy that creates a second fails with ``MaxNumberOfConfigurationRecordersExceededException``
+            (or ``MaxNumberOfDeliveryChannelsExceededException``). The rules are created either way.
+            Two baselines that both create one in the same environment of an app are refused here.
         :param include_global_resources: record global resources (IAM users, roles, policies). Default
             ``True``; set ``False`` in every region but one to avoid paying for them twice.
         :param snapshot_delivery_frequency: how often a configuration snapshot is delivered. Default
@@ -120,8 +124,11 @@ class ComplianceBaseline(Construct):
         :param auto_remediate_ssh: remediate restricted-ssh findings automatically with the
             ``AWS-DisablePublicAccessForSecurityGroup`` runbook. Default ``False``: findings are reported only.
         :param session_manager_preferences: create the ``SSM-SessionManagerRunShell`` preferences document.
-            Default ``True``; pass ``False`` if the account already has one (someone opened Session
-            Manager preferences in the console): CloudFormation cannot create a document that exists.
+            Default ``True``; pass ``False`` if the account and region already have one (someone opened
+            Session Manager preferences in the console): CloudFormation cannot create a document that
+            exists, and the deploy fails with ``DocumentAlreadyExists`` ("Document with same name
+            SSM-SessionManagerRunShell already exists"). Two baselines that both create it in the same
+            environment of an app are refused here.
         :param session_log_retention: retention of the session log group. Default one year.
         :param encrypt_session_data: also encrypt session traffic with the KMS key (instance roles and users
             then need the key; see ``grant_session_logging``). Default ``False``: TLS only.
@@ -168,6 +175,14 @@ class ComplianceBaseline(Construct):
                 "is a Session Manager preference; it needs session_manager_preferences=True",
             )
         problems.raise_if_any()
+        if create_recorder:
+            claim(self, "the AWS Config recorder and delivery channel", "create_recorder=False")
+        if session_manager_preferences:
+            claim(
+                self,
+                "the Session Manager preferences document (SSM-SessionManagerRunShell)",
+                "session_manager_preferences=False",
+            )
 
         stack = Stack.of(self)
         self.bucket: s3.IBucket | None = None

@@ -1,6 +1,7 @@
 """Serverless web: a static site rendered on first request, and a Cognito-protected API over DynamoDB."""
 
 from .api_backend import ApiBackend
+from .edge import CloudFrontAlarms, CloudFrontEdge
 from .options import (
     AmazonLogin,
     AppleLogin,
@@ -19,6 +20,8 @@ __all__ = [
     "AmazonLogin",
     "ApiBackend",
     "AppleLogin",
+    "CloudFrontAlarms",
+    "CloudFrontEdge",
     "FacebookLogin",
     "GoogleLogin",
     "IdentityProvider",

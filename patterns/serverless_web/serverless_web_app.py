@@ -12,6 +12,7 @@ from constructs import Construct
 
 from .._core.arguments import checked_arguments
 from .api_backend import ApiBackend
+from .edge import CloudFrontAlarms, CloudFrontEdge
 from .options import IdentityProvider, SiteDomain, TwitterLogin
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
 
@@ -45,6 +46,8 @@ class ServerlessWebApp(Construct):
         table_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
+        edge: CloudFrontEdge | None = None,
+        cloudfront_alarms: CloudFrontAlarms | None = None,
     ) -> None:
         """
         :param auth_domain_prefix: the hosted UI domain prefix (globally unique).
@@ -62,6 +65,10 @@ class ServerlessWebApp(Construct):
         :param table_encryption_key: customer-managed key for the table. Default: AWS managed key.
         :param removal_policy: for the buckets, the table and the user pool. Default: retained.
         :param alarm_topic: SNS topic for every alarm. Default: alarms without actions.
+        :param edge: a ``CloudFrontEdge`` (us-east-1) giving the site its web ACL and certificate, so
+            this stack may be in any region. Default: none (see ``StaticSite``).
+        :param cloudfront_alarms: a ``CloudFrontAlarms`` (us-east-1) that builds the site's 5xx alarm.
+            Default: built here in us-east-1; elsewhere none, with a warning (see ``StaticSite``).
         """
         super().__init__(scope, id)
         region = Stack.of(self).region
@@ -78,6 +85,8 @@ class ServerlessWebApp(Construct):
             content_security_policy=csp,
             removal_policy=removal_policy,
             alarm_topic=alarm_topic,
+            edge=edge,
+            cloudfront_alarms=cloudfront_alarms,
         )
         self.api = ApiBackend(
             self,

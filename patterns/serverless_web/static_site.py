@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -33,6 +33,7 @@ from .._core import (
     secure_bucket,
 )
 from .._core.arguments import checked_arguments
+from .edge import CloudFrontAlarms, CloudFrontEdge, error_rate_alarm
 from .options import SiteDomain
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
@@ -109,6 +110,8 @@ class StaticSite(Construct):
         access_log_expiry: Duration = Duration.days(365),
         error_rate_threshold_percent: float = 5,
         alarm_topic: sns.ITopic | None = None,
+        edge: CloudFrontEdge | None = None,
+        cloudfront_alarms: CloudFrontAlarms | None = None,
     ) -> None:
         """
         :param bucket: the content bucket. Default: a new private bucket (SSE-S3, versioned, TLS only,
@@ -118,8 +121,8 @@ class StaticSite(Construct):
         :param removal_policy: what happens to the new content bucket and the log bucket on stack
             deletion. Default: retained.
         :param domain: a custom domain (``SiteDomain``): alias A/AAAA records in its hosted zone and,
-            unless ``certificate_arn`` is given, a DNS-validated certificate (the stack must be in
-            us-east-1). Default: the ``*.cloudfront.net`` name only.
+            unless ``certificate_arn`` or ``edge`` gives one, a DNS-validated certificate (the stack
+            must then be in us-east-1). Default: the ``*.cloudfront.net`` name only.
         :param certificate_arn: an existing us-east-1 ACM certificate for ``domain``. Default: a new
             DNS-validated certificate when ``domain`` is given.
         :param web_acl_arn: a WAFv2 web ACL of CLOUDFRONT scope (``...:global/webacl/...``). Default: none.
@@ -138,21 +141,47 @@ class StaticSite(Construct):
         :param error_rate_threshold_percent: 5xx error rate (percent, 5-minute average) that raises the
             alarm. Default 5.
         :param alarm_topic: SNS topic for the alarms. Default: alarms without actions.
+        :param edge: a ``CloudFrontEdge`` in a us-east-1 stack: the site uses its web ACL and (with
+            ``domain``) its certificate, so the site's stack may be in any region (with
+            ``cross_region_references=True``). Cannot be combined with ``web_acl_arn`` or
+            ``certificate_arn``. Default: none.
+        :param cloudfront_alarms: a ``CloudFrontAlarms`` in a us-east-1 stack (deployed after this one)
+            that builds the 5xx alarm, notifying its own topic. Default: the alarm is built here when
+            the stack is in us-east-1 (or has no region); in another region there is then no 5xx
+            alarm (CloudFront's metrics exist in us-east-1 only) and a warning says so.
         """
         super().__init__(scope, id)
         stack = Stack.of(self)
         problems = Problems("StaticSite")
         problems.conflict("bucket", bucket, "bucket_encryption_key", bucket_encryption_key)
         problems.conflict("bucket", bucket, "removal_policy", removal_policy)
+        if edge is not None:
+            problems.conflict("web_acl_arn", web_acl_arn, "edge", edge.node.path)
+            problems.conflict("certificate_arn", certificate_arn, "edge", edge.node.path)
+            if domain is not None and edge.domain != domain:
+                problems.add(
+                    "edge",
+                    edge.node.path,
+                    f"its domain {edge.domain.domain_name if edge.domain else None!r} is not this site's "
+                    f"domain {domain.domain_name!r}; give both the same SiteDomain",
+                )
+            if domain is None and edge.domain is not None:
+                problems.add(
+                    "domain",
+                    None,
+                    f"the edge has a certificate for {edge.domain.domain_name!r}; pass the same domain",
+                )
+        edge_certificate = edge.certificate if edge is not None else None
         if domain is not None:
             domain.check(problems, "domain")
-            if certificate_arn is None and not Token.is_unresolved(stack.region):
+            if certificate_arn is None and edge_certificate is None and not Token.is_unresolved(stack.region):
                 problems.require(
                     stack.region == "us-east-1",
                     "domain",
                     domain.domain_name,
                     f"CloudFront needs its certificate in us-east-1, but this stack is in {stack.region}; "
-                    "deploy the stack in us-east-1 or pass certificate_arn",
+                    "pass edge (a CloudFrontEdge in a us-east-1 stack) or certificate_arn, "
+                    "or deploy the stack in us-east-1",
                 )
         if certificate_arn is not None:
             problems.require(
@@ -204,6 +233,8 @@ class StaticSite(Construct):
         )
         problems.between("error_rate_threshold_percent", error_rate_threshold_percent, 0.1, 100)
         problems.raise_if_any()
+        if edge is not None:
+            web_acl_arn = edge.web_acl_arn
 
         policy = removal_policy or RemovalPolicy.RETAIN
         self.domain = domain
@@ -264,9 +295,13 @@ class StaticSite(Construct):
                 self, "Zone", hosted_zone_id=domain.hosted_zone_id, zone_name=domain.zone_name
             )
             self.certificate = (
-                acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
-                if certificate_arn
-                else acm.Certificate(
+                edge_certificate
+                or (
+                    acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
+                    if certificate_arn
+                    else None
+                )
+                or acm.Certificate(
                     self,
                     "Certificate",
                     domain_name=domain.domain_name,
@@ -321,8 +356,9 @@ class StaticSite(Construct):
         findings = {}
         if web_acl_arn is None:
             findings["AwsSolutions-CFR2"] = (
-                "No web ACL was passed (web_acl_arn); attach the CLOUDFRONT-scope ACL of the security "
-                "baseline in production. A WAF costs at least $5/month, so the pattern does not create one."
+                "No web ACL was passed (web_acl_arn or edge); attach a CLOUDFRONT-scope ACL "
+                "(CloudFrontEdge) in production. A WAF costs at least $5/month, so the pattern does not "
+                "create one."
             )
         if not allowed_countries:
             findings["AwsSolutions-CFR1"] = (
@@ -354,27 +390,36 @@ class StaticSite(Construct):
             ]
 
         self.alarms: list[cw.Alarm] = []
-        if Token.is_unresolved(stack.region) or stack.region == CLOUDFRONT_METRICS_REGION:
+        description = (
+            f"CloudFront 5xx error rate of {self.node.path} is at least {error_rate_threshold_percent}%"
+        )
+        if cloudfront_alarms is not None:
             self.alarms.append(
-                alarm(
+                cloudfront_alarms.add_error_rate_alarm(
+                    f"{Names.unique_id(self)}ErrorRateAlarm",
+                    self.distribution,
+                    threshold_percent=error_rate_threshold_percent,
+                    description=description,
+                )
+            )
+        elif Token.is_unresolved(stack.region) or stack.region == CLOUDFRONT_METRICS_REGION:
+            self.alarms.append(
+                error_rate_alarm(
                     self,
                     "ErrorRateAlarm",
-                    metric=cw.Metric(
-                        namespace="AWS/CloudFront",
-                        metric_name="5xxErrorRate",
-                        dimensions_map={
-                            "DistributionId": self.distribution.distribution_id,
-                            "Region": "Global",
-                        },
-                        statistic="Average",
-                        period=Duration.minutes(5),
-                    ),
-                    threshold=error_rate_threshold_percent,
-                    evaluation_periods=3,
-                    datapoints_to_alarm=2,
-                    description=f"CloudFront 5xx error rate of {self.node.path} is at least {error_rate_threshold_percent}%",
+                    distribution_id=self.distribution.distribution_id,
+                    threshold_percent=error_rate_threshold_percent,
+                    description=description,
                     topic=alarm_topic,
                 )
+            )
+        else:
+            Annotations.of(self).add_warning_v2(
+                "cdp-patterns:staticSiteNoErrorRateAlarm",
+                f"StaticSite {self.node.path}: no CloudFront 5xx alarm (error_rate_threshold_percent="
+                f"{error_rate_threshold_percent}): CloudFront publishes its metrics in us-east-1 only and "
+                f"this stack is in {stack.region}. Pass cloudfront_alarms (a CloudFrontAlarms in a "
+                "us-east-1 stack with cross_region_references=True) to build it there.",
             )
 
         self.renderer: lambda_.Function | None = None

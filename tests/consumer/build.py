@@ -20,7 +20,7 @@ from cdk_nag import AwsSolutionsChecks
 import patterns
 from patterns.checks import CloudDesignPatternChecks
 from stacks import feature_flags, unacknowledged_findings
-from tests.consumer.catalog import AFTER, CATALOG, SECOND_COPY, Shared
+from tests.consumer.catalog import AFTER, CATALOG, REGION, SECOND_COPY, Shared
 from tests.support import cfn_lint
 
 ACCOUNT = "111122223333"
@@ -51,7 +51,10 @@ def build(name: str, settings: dict[str, Any], outdir: Path) -> dict[str, Any]:
     errors: list[str] = []
     stacks: list[Stack] = []
     for construct in sorted(CATALOG):
-        stack = Stack(app, construct, env=settings["env"])
+        env = settings["env"]
+        if construct in REGION:
+            env = Environment(account=env.account, region=REGION[construct])
+        stack = Stack(app, construct, env=env)
         stacks.append(stack)
         shared = Shared(stack)
         for copy in range(settings["copies"]):

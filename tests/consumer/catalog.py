@@ -81,6 +81,8 @@ CATALOG: dict[str, Callable[[Shared], dict[str, Any]]] = {
     "ApiBackend": lambda s: {"domain_prefix": f"cdp-{s.stack.node.addr[:10]}"},
     "BootstrappedFleet": lambda s: {"vpc": s.vpc, "image_parameter": "/cdp/golden-image/latest"},
     "ComplianceBaseline": lambda s: {},
+    "CloudFrontAlarms": lambda s: {},
+    "CloudFrontEdge": lambda s: {},
     "ContainerCluster": lambda s: {"vpc": s.vpc},
     "ContainerRegistry": lambda s: {},
     "ContainerService": lambda s: {
@@ -172,3 +174,7 @@ AFTER: dict[str, Callable[[Shared, Any], None]] = {"ContainerService": _protect_
 
 SECOND_COPY: dict[str, dict[str, Any]] = {"GoldenImagePipeline": {"name": "api"}}
 """What a user changes for a second instance in the same stack: a name of their own."""
+
+
+REGION: dict[str, str] = {"CloudFrontAlarms": "us-east-1", "CloudFrontEdge": "us-east-1"}
+"""Constructs that only exist in one region (CloudFront's): their stack is there, whatever the app's."""

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import patterns
 from patterns._core.arguments import _hints_of, _jsii_interface
-from tests.consumer.catalog import CATALOG, Shared
+from tests.consumer.catalog import CATALOG, REGION, Shared
 from tests.support import cfn_lint
 
 FUZZ = os.environ.get("CDP_FUZZ") == "1"
@@ -78,16 +78,20 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def app_stack() -> tuple[Stack, Shared]:
-    stack = Stack(App(), "BadInput", env=Environment(region="eu-west-1"))
-    return stack, Shared(stack)
+def app_stacks() -> dict[str, tuple[Stack, Shared]]:
+    app = App()
+    stacks = {}
+    for region in ("eu-west-1", *set(REGION.values())):
+        stack = Stack(app, f"BadInput-{region}", env=Environment(region=region))
+        stacks[region] = (stack, Shared(stack))
+    return stacks
 
 
 @pytest.mark.parametrize(("name", "parameter"), CASES, ids=[f"{n}.{p}" for n, p in CASES])
 def test_wrong_type_is_refused_naming_the_argument(
-    app_stack: tuple[Stack, Shared], name: str, parameter: str
+    app_stacks: dict[str, tuple[Stack, Shared]], name: str, parameter: str
 ) -> None:
-    stack, shared = app_stack
+    stack, shared = app_stacks[REGION.get(name, "eu-west-1")]
     construct = getattr(patterns, name)
     value = wrong_value(_hints_of(construct.__init__)[parameter])
     kwargs = {**CATALOG[name](shared), parameter: value}
@@ -143,7 +147,8 @@ ARGUMENTS = [(name, parameter) for name in sorted(CATALOG) for parameter in para
 def outcome(name: str, changes: dict[str, Any]) -> None:
     """Build ``name`` with ``changes`` over its catalog arguments in a fresh bare app; assert the outcome."""
     app = App()
-    stack = Stack(app, "Fuzz", env=Environment(region="eu-west-1"))
+    region = REGION.get(name, "eu-west-1")
+    stack = Stack(app, "Fuzz", env=Environment(region=region))
     kwargs = {**CATALOG[name](Shared(stack)), **changes}
     try:
         getattr(patterns, name)(stack, "Subject", **kwargs)
@@ -154,7 +159,7 @@ def outcome(name: str, changes: dict[str, Any]) -> None:
         return
     template = app.synth().get_stack_by_name("Fuzz").template
     if FUZZ:
-        assert cfn_lint(template, region="eu-west-1") == []
+        assert cfn_lint(template, region=region) == []
 
 
 @settings(

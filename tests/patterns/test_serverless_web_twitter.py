@@ -31,7 +31,7 @@ from patterns import TwitterLogin as TopLevelTwitterLogin
 from patterns.checks import CloudDesignPatternChecks
 from patterns.serverless_web import ApiBackend, GoogleLogin, ServerlessWebApp, TwitterLogin
 from stacks import feature_flags, unacknowledged_findings
-from stacks.serverless_web import ServerlessWebStack
+from stacks.serverless_web import ServerlessWebAlarmsStack, ServerlessWebEdgeStack, ServerlessWebStack
 from tests.conftest import new_stack, template_of
 from tests.support import cfn_lint
 
@@ -489,7 +489,11 @@ class TestServerlessWebApp:
 
 def example(**context: Any) -> Template:
     app = App(context={**feature_flags(), **context})
-    return Template.from_stack(ServerlessWebStack(app, "Web", env=Environment(region="us-east-1")))
+    east = Environment(region="us-east-1")
+    edge = ServerlessWebEdgeStack(app, "Edge", env=east)
+    alarms = ServerlessWebAlarmsStack(app, "Alarms", edge=edge, env=east, cross_region_references=True)
+    web = ServerlessWebStack(app, "Web", edge=edge, alarms=alarms, env=east, cross_region_references=True)
+    return Template.from_stack(web)
 
 
 @pytest.fixture(scope="module")
@@ -550,7 +554,9 @@ class TestExampleStack:
         assert "IdentityPoolId" not in template.to_json()["Outputs"]
 
     def test_bad_key_from_context_is_refused(self) -> None:
-        with pytest.raises(ValueError, match=r"twitter_login\.consumer_key='two words'"):
+        with pytest.raises(
+            ValueError, match=r"-c twitter_consumer_key=two words: must be the X app's API key"
+        ):
             example(twitter_consumer_key="two words")
 
 
