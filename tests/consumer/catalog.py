@@ -168,12 +168,33 @@ def _protect_load_balancer(shared: Shared, service: Any) -> None:
     )
 
 
-AFTER: dict[str, Callable[[Shared, Any], None]] = {"ContainerService": _protect_load_balancer}
+def _watch_a_distribution(shared: Shared, alarms: Any) -> None:
+    """What a user does with ``CloudFrontAlarms``: an alarm on a distribution (imported here)."""
+    from aws_cdk import aws_cloudfront as cloudfront
+
+    distribution = cloudfront.Distribution.from_distribution_attributes(
+        shared.stack,
+        f"SharedDistribution{len(shared.stack.node.children)}",
+        distribution_id="E2EXAMPLE0ABCD",
+        domain_name="d111111abcdef8.cloudfront.net",
+    )
+    alarms.add_error_rate_alarm("Site", distribution)
+
+
+AFTER: dict[str, Callable[[Shared, Any], None]] = {
+    "CloudFrontAlarms": _watch_a_distribution,
+    "ContainerService": _protect_load_balancer,
+}
 """What a user's app adds next to a construct (a WAF association), by construct name."""
 
 
-SECOND_COPY: dict[str, dict[str, Any]] = {"GoldenImagePipeline": {"name": "api"}}
-"""What a user changes for a second instance in the same stack: a name of their own."""
+SECOND_COPY: dict[str, dict[str, Any]] = {
+    "GoldenImagePipeline": {"name": "api"},
+    # One Config recorder and one Session Manager preferences document per account and region: the
+    # second baseline says so (refused otherwise, naming the first: tests/patterns/test_security_singletons.py).
+    "ComplianceBaseline": {"create_recorder": False, "session_manager_preferences": False},
+}
+"""What a user changes for a second instance in the same stack: a name of their own, a singleton off."""
 
 
 REGION: dict[str, str] = {"CloudFrontAlarms": "us-east-1", "CloudFrontEdge": "us-east-1"}
