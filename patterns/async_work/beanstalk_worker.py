@@ -71,10 +71,6 @@ def check_beanstalk_arguments(
             http_path,
             "must start with /",
         )
-    if inactivity_seconds is not None:
-        problems.between("consumer_timeout", inactivity_seconds, 1, MAX_INACTIVITY_SECONDS)
-    if visibility_seconds is not None:
-        problems.between("visibility_timeout", visibility_seconds, 1, MAX_VISIBILITY_SECONDS)
     if inactivity_seconds is not None and visibility_seconds is not None:
         problems.require(
             inactivity_seconds < visibility_seconds,
@@ -148,6 +144,13 @@ class BeanstalkWorker(Construct):
             else visibility_timeout.to_seconds(),
         )
         problems.between("max_retries", max_retries, 1, 100)
+        for name, duration, most in (
+            ("inactivity_timeout", inactivity_timeout, MAX_INACTIVITY_SECONDS),
+            ("visibility_timeout", visibility_timeout, MAX_VISIBILITY_SECONDS),
+            ("error_visibility_timeout", error_visibility_timeout, MAX_VISIBILITY_SECONDS),
+        ):
+            if not duration.is_unresolved():
+                problems.between(name, duration.to_seconds(), 0 if name.startswith("error") else 1, most)
         problems.one_of("log_retention_days", log_retention_days, LOG_RETENTION_DAYS)
         problems.raise_if_any()
 

@@ -342,6 +342,7 @@ class PollingWorker(Construct):
                 f"must be at least {VISIBILITY_PER_FUNCTION_TIMEOUT}x consumer_timeout ({consumer:g} s), as AWS "
                 "advises for Lambda consumers",
             )
+        if visibility is not None:
             problems.require(
                 visibility <= MAX_VISIBILITY_TIMEOUT_SECONDS,
                 "visibility_timeout",
