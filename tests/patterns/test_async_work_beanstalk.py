@@ -3,6 +3,7 @@ alarms and source bundle, each option, and bad input."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -402,15 +403,25 @@ class TestOptions:
         assert [f for f in cfn_lint(template, region="eu-west-1") if "W3010" not in f] == []
 
 
+_ids = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def shared() -> tuple[Stack, ec2.Vpc]:
+    """One stack and VPC for the bad-input cases (each raises before building anything that clashes)."""
+    stack = new_stack()
+    return stack, _vpc(stack)
+
+
 class TestBadInput:
-    def test_every_problem_in_one_error(self) -> None:
-        stack = new_stack()
+    def test_every_problem_in_one_error(self, shared: tuple[Stack, ec2.Vpc]) -> None:
+        stack, vpc = shared
         with pytest.raises(ValueError) as error:
             PollingWorker(
                 stack,
-                "Poll",
+                f"Poll{next(_ids)}",
                 engine="beanstalk",
-                vpc=_vpc(stack),
+                vpc=vpc,
                 instance_type="t9.huge",
                 solution_stack="Python 3.13 on Linux",
                 http_path="work",
@@ -468,14 +479,16 @@ class TestBadInput:
             ),
         ],
     )
-    def test_each_error_names_the_argument(self, kwargs: dict, message: str | None) -> None:
-        stack = new_stack()
-        arguments: dict[str, Any] = {"engine": "beanstalk", "vpc": _vpc(stack), **kwargs}
+    def test_each_error_names_the_argument(
+        self, kwargs: dict, message: str | None, shared: tuple[Stack, ec2.Vpc]
+    ) -> None:
+        stack, vpc = shared
+        arguments: dict[str, Any] = {"engine": "beanstalk", "vpc": vpc, **kwargs}
         if message is None:
-            PollingWorker(stack, "Poll", **arguments)
+            PollingWorker(stack, f"Poll{next(_ids)}", **arguments)
             return
         with pytest.raises(ValueError, match=message):
-            PollingWorker(stack, "Poll", **arguments)
+            PollingWorker(stack, f"Poll{next(_ids)}", **arguments)
 
     @pytest.mark.parametrize("engine", ["sqs", "stepfunctions"])
     @pytest.mark.parametrize(
@@ -487,14 +500,17 @@ class TestBadInput:
             ("vpc_subnets", ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)),
         ],
     )
-    def test_beanstalk_options_with_another_engine(self, engine: str, name: str, value: Any) -> None:
+    def test_beanstalk_options_with_another_engine(
+        self, engine: str, name: str, value: Any, shared: tuple[Stack, ec2.Vpc]
+    ) -> None:
+        stack, _ = shared
         with pytest.raises(ValueError, match=rf"{name}=.*: applies to engine='beanstalk' only"):
-            PollingWorker(new_stack(), "Poll", engine=engine, **{name: value})  # type: ignore[arg-type]
+            PollingWorker(stack, f"Poll{next(_ids)}", engine=engine, **{name: value})  # type: ignore[arg-type]
 
-    def test_vpc_with_another_engine(self) -> None:
-        stack = new_stack()
+    def test_vpc_with_another_engine(self, shared: tuple[Stack, ec2.Vpc]) -> None:
+        stack, vpc = shared
         with pytest.raises(ValueError, match=r"vpc=.*: applies to engine='beanstalk' only"):
-            PollingWorker(stack, "Poll", vpc=_vpc(stack))
+            PollingWorker(stack, f"Poll{next(_ids)}", vpc=vpc)
 
 
 class TestInstanceTypes:

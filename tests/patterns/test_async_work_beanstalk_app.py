@@ -4,6 +4,7 @@ SQS and DynamoDB: the same protocol as the SQS engine (poller.py), answered with
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -20,13 +21,18 @@ REGION = "us-east-1"
 class World:
     """A queue, a dead-letter queue, a dedup table (moto) and a scripted check."""
 
+    names = itertools.count()
+
     def __init__(self, poll_interval_seconds: int = 300, max_attempts: int = 3) -> None:
+        # Fresh resources under one moto mock per module (entering moto once per test is slow).
+        n = next(World.names)
+        self.table = f"dedup-{n}"
         self.sqs = boto3.client("sqs", region_name=REGION)
         self.dynamodb = boto3.client("dynamodb", region_name=REGION)
-        self.queue_url = self.sqs.create_queue(QueueName="work")["QueueUrl"]
-        self.dlq_url = self.sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
+        self.queue_url = self.sqs.create_queue(QueueName=f"work-{n}")["QueueUrl"]
+        self.dlq_url = self.sqs.create_queue(QueueName=f"work-dlq-{n}")["QueueUrl"]
         self.dynamodb.create_table(
-            TableName="dedup",
+            TableName=self.table,
             BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -34,12 +40,12 @@ class World:
         self.config = poller.Config(
             queue_url=self.queue_url,
             dead_letter_queue_url=self.dlq_url,
-            table_name="dedup",
+            table_name=self.table,
             poll_interval_seconds=poll_interval_seconds,
             max_attempts=max_attempts,
             lease_seconds=60,
         )
-        self.ledger = poller.Ledger(self.dynamodb, "dedup", lease_seconds=60, ttl_seconds=86400)
+        self.ledger = poller.Ledger(self.dynamodb, self.table, lease_seconds=60, ttl_seconds=86400)
         self.checked: list[dict[str, Any]] = []
         self.answer: Any = {"done": False}
         self.builds = 0
@@ -88,10 +94,15 @@ def item(attempt: int = 0, wait_remaining: int = 0) -> dict[str, Any]:
     return {"id": "job-1", "payload": {"order": 42}, "attempt": attempt, "wait_remaining": wait_remaining}
 
 
-@pytest.fixture
-def world() -> Iterator[World]:
+@pytest.fixture(scope="module")
+def aws() -> Iterator[None]:
     with mock_aws():
-        yield World()
+        yield
+
+
+@pytest.fixture
+def world(aws: None) -> World:
+    return World()
 
 
 @pytest.fixture
@@ -118,7 +129,7 @@ class TestProtocol:
         world.answer = {"done": True}
         assert call(app, item())[2] == {"outcome": "done"}
         assert _delayed(world, world.queue_url) == 0
-        stored = world.dynamodb.get_item(TableName="dedup", Key={"pk": {"S": "job-1#0#0"}})["Item"]
+        stored = world.dynamodb.get_item(TableName=world.table, Key={"pk": {"S": "job-1#0#0"}})["Item"]
         assert stored["status"]["S"] == "done"
 
     def test_last_attempt_goes_to_the_dead_letter_queue(self, world: World, app: Any) -> None:
@@ -143,7 +154,7 @@ class TestProtocol:
         world.answer = RuntimeError("check crashed")
         status, _, body = call(app, item())
         assert status == "500 Internal Server Error" and body == {"outcome": "failed"}
-        assert "Item" not in world.dynamodb.get_item(TableName="dedup", Key={"pk": {"S": "job-1#0#0"}})
+        assert "Item" not in world.dynamodb.get_item(TableName=world.table, Key={"pk": {"S": "job-1#0#0"}})
 
     def test_answer_without_done_is_500(self, world: World, app: Any) -> None:
         world.answer = {"status": "maybe"}
@@ -185,24 +196,25 @@ class TestHttp:
 
 
 class TestDeployedEntryPoint:
-    def test_module_application_reads_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        with mock_aws():
-            world = World()
-            for name, value in {
-                "QUEUE_URL": world.queue_url,
-                "DEAD_LETTER_QUEUE_URL": world.dlq_url,
-                "DEDUP_TABLE": "dedup",
-                "CHECK_FUNCTION": "arn:aws:lambda:us-east-1:123456789012:function:check",
-                "POLL_INTERVAL_SECONDS": "120",
-                "MAX_ATTEMPTS": "5",
-                "AWS_DEFAULT_REGION": REGION,
-            }.items():
-                monkeypatch.setenv(name, value)
-            monkeypatch.setattr(poller, "_clients", {})
-            monkeypatch.setattr(poller, "lambda_check", lambda client, name: world.check)
-            app = beanstalk_app.make_app(poller.Worker.from_environment)
-            assert call(app, item())[2] == {"outcome": "not-done"}
-            assert _delayed(world, world.queue_url) == 1
+    def test_module_application_reads_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch, aws: None
+    ) -> None:
+        world = World()
+        for name, value in {
+            "QUEUE_URL": world.queue_url,
+            "DEAD_LETTER_QUEUE_URL": world.dlq_url,
+            "DEDUP_TABLE": world.table,
+            "CHECK_FUNCTION": "arn:aws:lambda:us-east-1:123456789012:function:check",
+            "POLL_INTERVAL_SECONDS": "120",
+            "MAX_ATTEMPTS": "5",
+            "AWS_DEFAULT_REGION": REGION,
+        }.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(poller, "_clients", {})
+        monkeypatch.setattr(poller, "lambda_check", lambda client, name: world.check)
+        app = beanstalk_app.make_app(poller.Worker.from_environment)
+        assert call(app, item())[2] == {"outcome": "not-done"}
+        assert _delayed(world, world.queue_url) == 1
 
     def test_module_exposes_the_wsgi_callable(self) -> None:
         assert callable(beanstalk_app.application)
