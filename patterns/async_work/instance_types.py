@@ -12,6 +12,10 @@ from functools import cache
 from pathlib import Path
 
 LIST = Path(__file__).resolve().parent / "ec2_instance_types.txt"
+REGENERATE = (
+    "python -c 'from patterns.async_work.instance_types import main; main()' "
+    "> patterns/async_work/ec2_instance_types.txt"
+)
 
 _GRAVITON = re.compile(r"^(a1|p6e-gb\d+|[a-z]+\d+g[a-z-]*)\.")
 """Graviton and Grace (arm64) families: ``a1``, ``p6e-gb200``, and a generation digit followed by ``g``
@@ -31,7 +35,7 @@ def architecture(instance_type: str) -> str:
 
 
 def main() -> None:
-    """Print the list from the installed botocore (``python -m patterns.async_work.instance_types``)."""
+    """Print the list from the installed botocore (the regenerate command is the list's second line)."""
     import botocore
     import botocore.session
 
@@ -43,7 +47,3 @@ def main() -> None:
         "# Regenerate: python -m patterns.async_work.instance_types > patterns/async_work/ec2_instance_types.txt"
     )
     print("\n".join(sorted(model.shape_for("InstanceType").enum)))
-
-
-if __name__ == "__main__":
-    main()
