@@ -43,7 +43,5 @@ def main() -> None:
     print(
         f"# EC2 instance types: the InstanceType enum of botocore {botocore.__version__}'s ec2 service model."
     )
-    print(
-        "# Regenerate: python -m patterns.async_work.instance_types > patterns/async_work/ec2_instance_types.txt"
-    )
+    print(f"# Regenerate: {REGENERATE}")
     print("\n".join(sorted(model.shape_for("InstanceType").enum)))
