@@ -515,10 +515,14 @@ class TestBadInput:
 
 class TestInstanceTypes:
     def test_shipped_list_is_botocores(self) -> None:
+        """Every shipped type is in the installed botocore's enum (a newer botocore may know more types:
+        regenerate the list to accept them, see its second line)."""
         import botocore.session
 
         model = botocore.session.get_session().get_service_model("ec2")
-        assert known_instance_types() == frozenset(model.shape_for("InstanceType").enum)
+        botocore_types = frozenset(model.shape_for("InstanceType").enum)
+        assert known_instance_types() <= botocore_types
+        assert len(known_instance_types()) > 1000 and "t4g.nano" in known_instance_types()
 
     @pytest.mark.parametrize(
         ("instance_type", "expected"),
