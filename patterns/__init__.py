@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ImageRefresh, ShellStep
-    from .async_work import EngineCost, PollingWorker, QueueWorkerFleet, estimate_monthly_cost
+    from .async_work import (
+        BeanstalkWorker,
+        EngineCost,
+        PollingWorker,
+        QueueWorkerFleet,
+        estimate_monthly_cost,
+    )
     from .checks import CloudDesignPatternChecks
     from .containers import ContainerCluster, ContainerRegistry, ContainerService, EfsVolume, MigrationTask
     from .dns import HybridDns, PublicRecord, SplitHorizonZone, conditional_forwarders
@@ -47,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "AmiBackupPolicy": "ami",
     "ApiBackend": "serverless_web",
     "AppleLogin": "serverless_web",
+    "BeanstalkWorker": "async_work",
     "BootstrappedFleet": "ami",
     "CloudDesignPatternChecks": "checks",
     "CloudFrontAlarms": "serverless_web",

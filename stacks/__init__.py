@@ -68,11 +68,11 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
     ),
     "CdpAsyncWork": (
         AsyncWorkStack,
-        "cdp-patterns: async work (SQS-delay and Step Functions polling, queue-scaled Fargate workers)",
+        "cdp-patterns: async work (SQS-delay polling by Lambda and by a Beanstalk worker, Step Functions polling, queue-scaled Fargate workers)",
     ),
     "CdpContainers": (
         ContainerClusterStack,
-        "cdp-patterns: container cluster (ECS, registry for CI, service behind an ALB, migration task)",
+        "cdp-patterns: container cluster (ECS with EC2 capacity, registry for CI, service behind an ALB, migration task)",
     ),
 }
 """Every example stack: name -> (class, description). app.py and the tests both build from this."""

@@ -1,4 +1,5 @@
-"""Example stack: the async work pattern (polling with SQS and with Step Functions, and a worker fleet)."""
+"""Example stack: the async work pattern (polling with SQS and Lambda, with an Elastic Beanstalk worker
+tier, and with Step Functions, and a worker fleet)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ class AsyncWorkStack(Stack):
     - ``poll_interval_seconds``: wait between two checks, default ``300``
     - ``max_attempts``: checks before giving up, default ``288`` (one day)
     - ``fleet_max_tasks``: most worker tasks, default ``4``
+    - ``beanstalk_instance_type``: the Beanstalk worker's instance type, default ``t4g.nano``
+    - ``beanstalk_solution_stack``: its platform, default ``PollingWorker``'s (a current Python 3 on AL2023)
 
     Start work with ``aws events put-events`` and source ``cdp.async-work``, detail-type
-    ``Work Requested`` (SQS engine) or ``Work Requested (Step Functions)``.
+    ``Work Requested`` (SQS engine), ``Work Requested (Beanstalk)`` or ``Work Requested (Step Functions)``.
     """
 
     USES_NETWORK = True
@@ -54,6 +57,22 @@ class AsyncWorkStack(Stack):
             ),
         )
         self.network = network
+        # The talk's design: an Elastic Beanstalk worker (one small instance) that calls the check Lambda.
+        self.beanstalk_worker = PollingWorker(
+            self,
+            "BeanstalkPolling",
+            engine="beanstalk",
+            vpc=self.network.vpc,
+            instance_type=context.text(self, "beanstalk_instance_type", "t4g.nano"),
+            solution_stack=context.text(self, "beanstalk_solution_stack", "") or None,
+            check_function=self.sqs_worker.check_function,
+            poll_interval=poll_interval,
+            max_attempts=max_attempts,
+            alarm_topic=self.alarm_topic,
+            event_pattern=events.EventPattern(
+                source=["cdp.async-work"], detail_type=["Work Requested (Beanstalk)"]
+            ),
+        )
         self.fleet = QueueWorkerFleet(
             self,
             "WorkerFleet",
@@ -62,5 +81,7 @@ class AsyncWorkStack(Stack):
             alarm_topic=self.alarm_topic,
         )
         CfnOutput(self, "PollingQueueUrl", value=self.sqs_worker.queue.queue_url)  # type: ignore[union-attr]
+        CfnOutput(self, "BeanstalkQueueUrl", value=self.beanstalk_worker.queue.queue_url)  # type: ignore[union-attr]
+        CfnOutput(self, "BeanstalkEnvironment", value=self.beanstalk_worker.beanstalk.environment_name)  # type: ignore[union-attr]
         CfnOutput(self, "StateMachineArn", value=self.step_functions_worker.state_machine.state_machine_arn)  # type: ignore[union-attr]
         CfnOutput(self, "FleetQueueUrl", value=self.fleet.queue.queue_url)

@@ -1,17 +1,31 @@
 """Example stack: a container cluster in the secure network, a registry for CI, and nginx behind an
-ALB with a migration task run on every deployment (public image: nothing to build)."""
+ALB with a migration task run on every deployment (public image: nothing to build).
+
+The service runs on the cluster's EC2 capacity provider, whose managed scaling adds instances as the
+reservation rises, and its run definition shows the whole twelve-factor set: environment, a secret
+from Secrets Manager, an EFS volume mounted through an access point, ports, command and health check."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_efs as efs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from patterns.containers import ContainerCluster, ContainerRegistry, ContainerService, MigrationTask
+from patterns._core import acknowledge
+from patterns.containers import (
+    ContainerCluster,
+    ContainerRegistry,
+    ContainerService,
+    EfsVolume,
+    MigrationTask,
+)
 from patterns.network import SecureNetwork
 from patterns.security import EdgeProtection
 
@@ -25,6 +39,8 @@ class ContainerClusterStack(Stack):
     - ``container_endpoints``: ``1`` to add the ECR and CloudWatch Logs interface endpoints (tasks pull
       without NAT; about $44/month), default ``0``
     - ``ci_account``: the AWS account whose CI may assume the push role, default this account
+    - ``instance_type``: the EC2 capacity's instance type, default ``t4g.small`` (Graviton, arm64 AMI)
+    - ``max_instances``: most EC2 instances managed scaling may add, default ``2``
     """
 
     USES_NETWORK = True
@@ -34,7 +50,55 @@ class ContainerClusterStack(Stack):
         super().__init__(scope, id, **kwargs)
         self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
         self.network = network
-        self.cluster = ContainerCluster(self, "Cluster", vpc=self.network.vpc)
+        # EC2 capacity: managed scaling keeps the instances' reservation at 100 % by adding instances
+        # as tasks reserve CPU and memory (and removing them when empty). Fargate stays available.
+        self.cluster = ContainerCluster(
+            self,
+            "Cluster",
+            vpc=self.network.vpc,
+            instance_type=ec2.InstanceType(context.text(self, "instance_type", "t4g.small")),
+            max_instances=context.number(self, "max_instances", 2),
+            alarm_topic=self.alarm_topic,
+        )
+        # A credential read by the tasks at start (never in the task definition's text).
+        self.api_token = secretsmanager.Secret(
+            self,
+            "ApiToken",
+            description="Example application credential, injected into the tasks as API_TOKEN",
+            generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.api_token,
+            {
+                "AwsSolutions-SMG4": "An example credential with no system behind it to rotate against; a real "
+                "application adds a rotation schedule (secret.add_rotation_schedule) for its own secret.",
+            },
+        )
+        # Shared files: encrypted EFS (retained), mounted through an access point that fixes the POSIX
+        # user and the root directory; the mount uses TLS and the task role (IAM authorization).
+        self.file_system = efs.FileSystem(
+            self,
+            "SharedFiles",
+            vpc=self.network.vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            encrypted=True,
+            enable_automatic_backups=True,
+            performance_mode=efs.PerformanceMode.GENERAL_PURPOSE,
+            throughput_mode=efs.ThroughputMode.ELASTIC,
+        )
+        self.access_point = self.file_system.add_access_point(
+            "WebData",
+            path="/web",
+            posix_user=efs.PosixUser(uid="101", gid="101"),  # nginx's user in the image
+            create_acl=efs.Acl(owner_uid="101", owner_gid="101", permissions="750"),
+        )
+        shared = EfsVolume(
+            name="shared",
+            file_system=self.file_system,
+            access_point=self.access_point,
+            container_path="/srv/shared",
+        )
         ci_account = context.text(self, "ci_account", "")
         self.registry = ContainerRegistry(
             self,
@@ -58,8 +122,24 @@ class ContainerClusterStack(Stack):
             cluster=self.cluster.cluster,
             image=image,
             port=80,
-            environment={"APP_ENV": "example"},
-            health_check=ecs.HealthCheck(command=["CMD-SHELL", "curl -fs http://localhost/ || exit 1"]),
+            additional_ports=[8080],
+            environment={"APP_ENV": "example", "SHARED_DIR": "/srv/shared"},
+            secrets={"API_TOKEN": ecs.Secret.from_secrets_manager(self.api_token)},
+            volumes=[shared],
+            command=["nginx", "-g", "daemon off;"],
+            health_check=ecs.HealthCheck(
+                command=["CMD-SHELL", "curl -fs http://localhost/ || exit 1"],
+                interval=Duration.seconds(30),
+                timeout=Duration.seconds(5),
+                retries=3,
+                start_period=Duration.seconds(10),
+            ),
+            capacity_provider_strategies=[
+                ecs.CapacityProviderStrategy(
+                    capacity_provider=self.cluster.capacity_provider_name,  # type: ignore[arg-type]
+                    weight=1,
+                )
+            ],
             min_capacity=1,
             max_capacity=2,
             migration=self.migration,
@@ -70,5 +150,7 @@ class ContainerClusterStack(Stack):
         self.edge.associate(self.service.load_balancer.load_balancer_arn)
         CfnOutput(self, "Url", value=self.service.url)
         CfnOutput(self, "RepositoryUri", value=self.registry.repository_uri)
+        CfnOutput(self, "CapacityProvider", value=self.cluster.capacity_provider_name or "")
+        CfnOutput(self, "FileSystemId", value=self.file_system.file_system_id)
         if self.registry.push_role is not None:
             CfnOutput(self, "PushRoleArn", value=self.registry.push_role.role_arn)

@@ -171,9 +171,13 @@ KEYS: dict[str, Key] = {
     "poll_interval_seconds": Key("number", minimum=1),
     "max_attempts": Key("number", minimum=1),
     "fleet_max_tasks": Key("number", minimum=1),
+    "beanstalk_instance_type": Key("text"),
+    "beanstalk_solution_stack": Key("text"),
     # CdpContainers
     "ci_account": Key("text", check=_account),
     "container_image": Key("text"),
+    "instance_type": Key("text"),
+    "max_instances": Key("number", minimum=1, maximum=1000),
 }
 """Every context key the example stacks read, by name. A key not listed here is not read."""
 

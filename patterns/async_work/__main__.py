@@ -1,4 +1,4 @@
-"""``python -m patterns.async_work``: print the SQS vs Step Functions cost comparison (see cost.py)."""
+"""``python -m patterns.async_work``: print the cost comparison of the SQS, Beanstalk and Step Functions engines (see cost.py)."""
 
 from .cost import main
 

@@ -1,4 +1,4 @@
-"""Monthly cost of PollingWorker's two engines, from published us-east-1 list prices.
+"""Monthly cost of PollingWorker's three engines, from published us-east-1 list prices.
 
 The talk's question: "couldn't Step Functions do it?" It could; it bills per state transition. Run
 ``python -m patterns.async_work`` for the comparison table in the README.
@@ -12,6 +12,10 @@ Model (one *job* = one work item checked every ``poll_interval_seconds`` until i
   conservative, as batches of up to 10 share a receive and a delete), one consumer invocation and two
   DynamoDB writes (the dedup claim and its completion); each check one check-function invocation. The
   Lambda event source's long polling of an idle queue adds ``IDLE_POLLER_REQUESTS`` per month.
+- Beanstalk engine: the SQS engine's messages, SQS requests and DynamoDB writes, without the consumer
+  Lambda (the worker instance waits for the check); plus one ``t4g.nano`` instance all month
+  (``HOURS_PER_MONTH`` instance hours), its 8 GB gp3 root volume, the queues' KMS key and its requests
+  (``KMS_REQUESTS``), and the SQS daemon's long polling of the idle queue (``SQSD_IDLE_REQUESTS``).
 - Step Functions engine, per check: 3 state transitions (CheckItem, Decide, then WaitBeforeNextCheck,
   or Done/GiveUp on the last check) and one check-function invocation.
 - Both: one EventBridge custom event per job.
@@ -53,6 +57,23 @@ DYNAMODB_PER_MILLION_WRITES = 0.625
 # https://aws.amazon.com/eventbridge/pricing/ : custom events, $1.00 per million (64 KB chunks).
 EVENTBRIDGE_PER_MILLION_EVENTS = 1.00
 
+# https://aws.amazon.com/ec2/pricing/on-demand/ : Linux t4g.nano, $0.0042 per hour (us-east-1).
+EC2_T4G_NANO_PER_HOUR = 0.0042
+
+# https://aws.amazon.com/ebs/pricing/ : gp3, $0.08 per GB-month (3,000 IOPS and 125 MB/s included).
+EBS_GP3_PER_GB_MONTH = 0.08
+BEANSTALK_ROOT_VOLUME_GB = 8
+
+# https://aws.amazon.com/kms/pricing/ : $1.00 per customer managed key a month (rotation included for
+# the first two rotations), $0.03 per 10,000 requests.
+KMS_KEY_PER_MONTH = 1.00
+KMS_PER_10K_REQUESTS = 0.03
+KMS_REQUESTS = 2 * 12 * 730
+"""SQS reuses a data key for 5 minutes: about one GenerateDataKey (senders) and one Decrypt (the
+daemon) per 5 minutes, 730 hours a month (~17,520 requests, ~$0.05)."""
+
+# Elastic Beanstalk itself: no charge beyond the resources it creates (https://aws.amazon.com/elasticbeanstalk/pricing/).
+
 MAX_DELAY_SECONDS = 900
 TRANSITIONS_PER_CHECK = 3
 SQS_REQUESTS_PER_MESSAGE = 3
@@ -60,6 +81,10 @@ DEDUP_WRITES_PER_MESSAGE = 2
 IDLE_POLLER_REQUESTS = 5 * 3 * 60 * 730
 """Lambda's SQS event source long-polls an empty queue: about 5 pollers x one 20-second receive each,
 730 hours a month (~657,000 requests, ~$0.26)."""
+
+SQSD_IDLE_REQUESTS = 3 * 60 * 730
+"""The Beanstalk SQS daemon long-polls (20-second receives) even when the queue is empty: about
+131,400 requests a month (~$0.05)."""
 
 HOURS_PER_MONTH = 730
 
@@ -119,7 +144,7 @@ def estimate_monthly_cost(
     memory_mb: int = 256,
     free_tier: bool = False,
 ) -> dict[str, EngineCost]:
-    """Monthly dollars of each engine: ``{"sqs": EngineCost, "stepfunctions": EngineCost}``.
+    """Monthly dollars of each engine: ``{"sqs": ..., "stepfunctions": ..., "beanstalk": ...}`` (``EngineCost``).
 
     :param users: users (or tenants) starting jobs.
     :param poll_interval_seconds: wait between two checks of a job.
@@ -127,7 +152,8 @@ def estimate_monthly_cost(
     :param jobs_per_user_per_month: jobs each user starts a month. Default 30 (one a day).
     :param check_duration_ms: billed duration of one check. Default 100 ms.
     :param consumer_overhead_ms: SQS consumer time per message besides waiting for the check (which it
-        also pays for: it invokes the check synchronously). Default 150 ms.
+        also pays for: it invokes the check synchronously). Default 150 ms. (The Beanstalk worker's
+        time is its instance's, billed by the hour.)
     :param memory_mb: memory of both functions (arm64). Default 256 (``python_function``'s default).
     :param free_tier: subtract the monthly free tiers. Default ``False`` (they are per account).
     """
@@ -168,9 +194,20 @@ def estimate_monthly_cost(
         "lambda": _lambda(volume.checks, check_gb_s, free_tier),
         "eventbridge": events,
     }
+    beanstalk_requests = volume.messages * SQS_REQUESTS_PER_MESSAGE + SQSD_IDLE_REQUESTS
+    beanstalk_items = {
+        "ec2": EC2_T4G_NANO_PER_HOUR * HOURS_PER_MONTH,
+        "ebs": EBS_GP3_PER_GB_MONTH * BEANSTALK_ROOT_VOLUME_GB,
+        "kms": KMS_KEY_PER_MONTH + KMS_REQUESTS / 10_000 * KMS_PER_10K_REQUESTS,
+        "sqs": _billable(beanstalk_requests, SQS_FREE_REQUESTS, free_tier) / 1e6 * SQS_PER_MILLION_REQUESTS,
+        "lambda": _lambda(volume.checks, check_gb_s, free_tier),
+        "dynamodb": volume.messages * DEDUP_WRITES_PER_MESSAGE / 1e6 * DYNAMODB_PER_MILLION_WRITES,
+        "eventbridge": events,
+    }
     return {
         "sqs": EngineCost(total=sum(sqs_items.values()), items=sqs_items),
         "stepfunctions": EngineCost(total=sum(sfn_items.values()), items=sfn_items),
+        "beanstalk": EngineCost(total=sum(beanstalk_items.values()), items=beanstalk_items),
     }
 
 
@@ -191,10 +228,11 @@ def _duration(seconds: int) -> str:
 
 
 def comparison_table(jobs_per_user_per_month: float = 30) -> str:
-    """The README's table: each scenario's checks and both engines' monthly dollars."""
+    """The README's table: each scenario's checks and the three engines' monthly dollars (ratio: Step
+    Functions over the SQS engine)."""
     lines = [
-        "| scenario | poll | job lasts | checks/month | SQS engine | Step Functions | ratio |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| scenario | poll | job lasts | checks/month | SQS engine | Beanstalk worker | Step Functions | ratio |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for label, users, poll, duration in SCENARIOS:
         cost = estimate_monthly_cost(users, poll, duration, jobs_per_user_per_month=jobs_per_user_per_month)
@@ -205,16 +243,18 @@ def comparison_table(jobs_per_user_per_month: float = 30) -> str:
             jobs_per_user_per_month=jobs_per_user_per_month,
         ).checks
         sqs_total, sfn_total = cost["sqs"].total, cost["stepfunctions"].total
+        beanstalk_total = cost["beanstalk"].total
         lines.append(
             f"| {label} | {_duration(poll)} | {_duration(duration)} | {checks:,} | ${sqs_total:,.2f} | "
-            f"${sfn_total:,.2f} | {sfn_total / sqs_total:.0f}x |"
+            f"${beanstalk_total:,.2f} | ${sfn_total:,.2f} | {sfn_total / sqs_total:.0f}x |"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
     print(
-        f"Monthly cost, us-east-1 list prices as of {PRICES_AS_OF}, 30 jobs per user a month, no free tier:\n"
+        f"Monthly cost, us-east-1 list prices as of {PRICES_AS_OF}, 30 jobs per user a month, no free tier "
+        "(Beanstalk worker: one t4g.nano):\n"
     )
     print(comparison_table())
 

@@ -1,4 +1,5 @@
-"""PollingWorker: check work again later until it is done, with SQS delays or a Step Functions Wait loop."""
+"""PollingWorker: check work again later until it is done, with SQS delays (consumed by Lambda or by an
+Elastic Beanstalk worker tier) or a Step Functions Wait loop."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Literal
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns as sns
@@ -20,6 +23,12 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, log_group, nag_ref, python_function
 from .._core.arguments import checked_arguments
+from .beanstalk_worker import (
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_SOLUTION_STACK,
+    BeanstalkWorker,
+    check_beanstalk_arguments,
+)
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
@@ -39,8 +48,8 @@ DEDUP_TTL = Duration.days(1)
 DEFAULT_EVENT_SOURCE = "cdp.async-work"
 DEFAULT_DETAIL_TYPE = "Work Requested"
 
-Engine = Literal["sqs", "stepfunctions"]
-ENGINES = ("sqs", "stepfunctions")
+Engine = Literal["sqs", "stepfunctions", "beanstalk"]
+ENGINES = ("sqs", "stepfunctions", "beanstalk")
 
 
 def _seconds(duration: Duration | None) -> float | None:
@@ -56,8 +65,11 @@ class PollingWorker(Construct):
     ``{"id", "payload", "attempt"}``. Engine ``"sqs"`` (default): a Lambda consumer checks each message
     and re-sends a not-yet-done item with a per-message delay (chained past SQS's 15 minutes), counting
     attempts in the message and dead-lettering it after ``max_attempts``; duplicates are dropped with a
-    DynamoDB ledger. Engine ``"stepfunctions"``: a Standard state machine loops Check -> Decide -> Wait
-    and fails after ``max_attempts``. ``patterns.async_work.estimate_monthly_cost`` compares the two.
+    DynamoDB ledger. Engine ``"beanstalk"``: the same protocol and code (``runtime/poller.py``), run by
+    a WSGI app on an Elastic Beanstalk worker tier (one t4g.nano by default) whose SQS daemon posts each
+    message of a KMS-encrypted queue to it. Engine ``"stepfunctions"``: a Standard state machine loops
+    Check -> Decide -> Wait and fails after ``max_attempts``. ``patterns.async_work.estimate_monthly_cost``
+    compares the three.
     """
 
     @checked_arguments
@@ -82,12 +94,19 @@ class PollingWorker(Construct):
         event_bus: events.IEventBus | None = None,
         event_pattern: events.EventPattern | None = None,
         max_message_age: Duration = Duration.minutes(30),
+        vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        instance_type: str | None = None,
+        solution_stack: str | None = None,
+        http_path: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
         """
-        :param engine: ``"sqs"`` (default: SQS delays and a Lambda consumer, cheapest) or
-            ``"stepfunctions"`` (a Standard state machine with a Wait loop, visible in the console).
+        :param engine: ``"sqs"`` (default: SQS delays and a Lambda consumer, cheapest),
+            ``"stepfunctions"`` (a Standard state machine with a Wait loop, visible in the console) or
+            ``"beanstalk"`` (SQS delays consumed by an Elastic Beanstalk worker tier, the talk's design;
+            needs ``vpc``).
         :param check_function: the function that answers ``{"done": bool}``. Default: a new function
             from ``check_code_dir``/``check_handler``, or the example check (``runtime/example_check.py``).
         :param check_code_dir: source folder of a check function to create (with ``check_handler``).
@@ -99,28 +118,41 @@ class PollingWorker(Construct):
             (one day at the default interval).
         :param chain_long_delays: SQS engine: allow a ``poll_interval`` above SQS's 900-second delay,
             waited as a chain of re-sends. Default ``True``; ``False`` makes a longer interval an error.
-        :param consumer_timeout: SQS engine: the consumer function's timeout (it waits for the check).
-            Default 60 seconds.
-        :param visibility_timeout: SQS engine: the queue's visibility timeout, at least six times
-            ``consumer_timeout``. Default: six times ``consumer_timeout``.
+        :param consumer_timeout: SQS engine: the consumer function's timeout (it waits for the check);
+            Beanstalk engine: the daemon's inactivity timeout (how long it waits for the app's answer),
+            below ``visibility_timeout``. Default 60 seconds.
+        :param visibility_timeout: SQS and Beanstalk engines: the queue's visibility timeout, at least six
+            times ``consumer_timeout`` for the Lambda consumer, above it for Beanstalk. Default: six times
+            ``consumer_timeout``.
         :param batch_size: SQS engine: messages per consumer invocation, 1 to 10; the consumer checks
             them one after another, so ``batch_size`` checks must fit in ``consumer_timeout``. Default:
             as many as fit (60 s / 30 s = 2 at the defaults), at most 10.
-        :param max_receive_count: SQS engine: failed receives before SQS moves a message to the DLQ.
-            Default 5.
+        :param max_receive_count: SQS and Beanstalk engines: failed receives before SQS moves a message
+            to the DLQ. Default 5.
         :param execution_timeout: Step Functions engine: execution timeout. Default
             ``poll_interval * max_attempts`` plus one hour.
         :param event_bus: the bus the rule listens on. Default: the account's default bus.
         :param event_pattern: events that start work. Default: source ``cdp.async-work``, detail-type
             ``Work Requested``; the item's ``id`` is the event id and its ``payload`` the event detail.
-        :param max_message_age: SQS engine: alarm when the work queue's oldest message is older.
-            Default 30 minutes (must exceed one delay hop).
-        :param removal_policy: of the queues (work and dead letters) and the SQS engine's dedup table.
-            Default ``RETAIN``.
+        :param max_message_age: SQS and Beanstalk engines: alarm when the work queue's oldest message is
+            older. Default 30 minutes (must exceed one delay hop).
+        :param vpc: Beanstalk engine (required there): the VPC of the worker instances.
+        :param vpc_subnets: Beanstalk engine: where the instances run (no public IP). Default: the
+            private subnets with egress.
+        :param instance_type: Beanstalk engine: an EC2 instance type (checked against botocore's list);
+            the platform's architecture follows it. Default ``t4g.nano`` (Graviton).
+        :param solution_stack: Beanstalk engine: the platform,
+            ``"64bit Amazon Linux 2023 v4.<x>.<y> running Python 3.<z>"``. Default
+            ``beanstalk_worker.DEFAULT_SOLUTION_STACK`` (managed updates move it forward).
+        :param http_path: Beanstalk engine: the path the SQS daemon posts to, starting with ``/``.
+            Default ``/``.
+        :param removal_policy: of the queues (work and dead letters), the dedup table and the Beanstalk
+            engine's KMS key. Default ``RETAIN``.
         :param alarm_topic: SNS topic for the alarms. Default: alarms are created without actions.
         """
         super().__init__(scope, id)
         is_sqs = engine == "sqs"
+        is_beanstalk = engine == "beanstalk"
         poll = _seconds(poll_interval)
         problems = Problems("PollingWorker")
         problems.one_of("engine", engine, ENGINES)
@@ -136,7 +168,18 @@ class PollingWorker(Construct):
         if check_code_dir is not None and not Path(check_code_dir).is_dir():
             problems.add("check_code_dir", str(check_code_dir), "is not a directory")
         problems.between("check_timeout", _seconds(check_timeout), 1, 900)
-        if is_sqs:
+        beanstalk_options = (
+            ("vpc", vpc),
+            ("vpc_subnets", vpc_subnets),
+            ("instance_type", instance_type),
+            ("solution_stack", solution_stack),
+            ("http_path", http_path),
+        )
+        if not is_beanstalk:
+            for name, value in beanstalk_options:
+                if value is not None:
+                    problems.add(name, value, "applies to engine='beanstalk' only")
+        if is_sqs or is_beanstalk:
             self._validate_sqs(
                 problems,
                 poll=poll,
@@ -147,13 +190,32 @@ class PollingWorker(Construct):
                 max_message_age=max_message_age,
                 check_function=check_function,
                 check_timeout=check_timeout,
+                lambda_consumer=is_sqs,
             )
             if execution_timeout is not None:
                 problems.add("execution_timeout", execution_timeout, "applies to engine='stepfunctions' only")
+        if is_beanstalk:
+            if batch_size is not None:
+                problems.add("batch_size", batch_size, "applies to engine='sqs' only")
+            problems.require(vpc is not None, "vpc", vpc, "is required with engine='beanstalk'")
+            consumer = _seconds(consumer_timeout)
+            check_beanstalk_arguments(
+                problems,
+                instance_type=instance_type or DEFAULT_INSTANCE_TYPE,
+                solution_stack=solution_stack or DEFAULT_SOLUTION_STACK,
+                http_path="/" if http_path is None else http_path,
+                inactivity_seconds=consumer,
+                visibility_seconds=_seconds(visibility_timeout)
+                if visibility_timeout is not None
+                else (VISIBILITY_PER_FUNCTION_TIMEOUT * consumer if consumer is not None else None),
+            )
         elif engine == "stepfunctions":
-            for name, value in (("visibility_timeout", visibility_timeout), ("batch_size", batch_size)):
-                if value is not None:
-                    problems.add(name, value, "applies to engine='sqs' only")
+            if visibility_timeout is not None:
+                problems.add(
+                    "visibility_timeout", visibility_timeout, "applies to engine='sqs' or 'beanstalk' only"
+                )
+            if batch_size is not None:
+                problems.add("batch_size", batch_size, "applies to engine='sqs' only")
             total = (poll or 0) * max_attempts if isinstance(max_attempts, int) else 0
             if total > MAX_STANDARD_EXECUTION.to_seconds():
                 problems.add(
@@ -183,6 +245,8 @@ class PollingWorker(Construct):
         self.dedup_table: dynamodb.Table | None = None
         self.state_machine: sfn.StateMachine | None = None
         self.execution_log_group = None
+        self.encryption_key: kms.Key | None = None
+        self.beanstalk: BeanstalkWorker | None = None
         target_input = events.RuleTargetInput.from_object(
             {
                 "id": events.EventField.event_id,
@@ -190,7 +254,25 @@ class PollingWorker(Construct):
                 "attempt": 0,
             }
         )
-        if is_sqs:
+        if is_beanstalk:
+            target = self._build_beanstalk(
+                poll=int(poll or 0),
+                max_attempts=max_attempts,
+                consumer_timeout=consumer_timeout,
+                visibility_timeout=visibility_timeout
+                or Duration.seconds(VISIBILITY_PER_FUNCTION_TIMEOUT * consumer_timeout.to_seconds()),
+                max_receive_count=max_receive_count,
+                max_message_age=max_message_age,
+                vpc=vpc,  # type: ignore[arg-type]
+                vpc_subnets=vpc_subnets,
+                instance_type=instance_type or DEFAULT_INSTANCE_TYPE,
+                solution_stack=solution_stack or DEFAULT_SOLUTION_STACK,
+                http_path="/" if http_path is None else http_path,
+                removal_policy=removal_policy,
+                topic=alarm_topic,
+                target_input=target_input,
+            )
+        elif is_sqs:
             target = self._build_sqs(
                 poll=int(poll or 0),
                 max_attempts=max_attempts,
@@ -239,7 +321,9 @@ class PollingWorker(Construct):
         max_message_age: Duration,
         check_function: lambda_.IFunction | None,
         check_timeout: Duration,
+        lambda_consumer: bool = True,
     ) -> None:
+        """The SQS protocol's rules; ``lambda_consumer=False`` (Beanstalk) skips the Lambda-only ones."""
         if poll is not None:
             limit = None if chain_long_delays else MAX_DELAY_SECONDS
             if poll < 0 or (limit is not None and poll > limit):
@@ -252,7 +336,7 @@ class PollingWorker(Construct):
         consumer = _seconds(consumer_timeout)
         problems.between("consumer_timeout", consumer, 1, 900)
         visibility = _seconds(visibility_timeout)
-        if visibility is not None and consumer is not None:
+        if visibility is not None and consumer is not None and lambda_consumer:
             problems.require(
                 visibility >= VISIBILITY_PER_FUNCTION_TIMEOUT * consumer,
                 "visibility_timeout",
@@ -260,6 +344,7 @@ class PollingWorker(Construct):
                 f"must be at least {VISIBILITY_PER_FUNCTION_TIMEOUT}x consumer_timeout ({consumer:g} s), as AWS "
                 "advises for Lambda consumers",
             )
+        if visibility is not None:
             problems.require(
                 visibility <= MAX_VISIBILITY_TIMEOUT_SECONDS,
                 "visibility_timeout",
@@ -333,21 +418,7 @@ class PollingWorker(Construct):
             max_receive_count=max_receive_count,
             removal_policy=removal_policy,
         )
-        self.dedup_table = dynamodb.Table(
-            self,
-            "DedupTable",
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            time_to_live_attribute="expires_at",
-            removal_policy=removal_policy,
-        )
-        acknowledge(
-            self.dedup_table,
-            {
-                "AwsSolutions-DDB3": "The table only holds dedup keys that expire after a day; restoring them to a "
-                "point in time would re-admit duplicates, not recover data.",
-            },
-        )
+        self.dedup_table = self._dedup_table(removal_policy)
         self.consumer = python_function(
             self,
             "Consumer",
@@ -355,16 +426,7 @@ class PollingWorker(Construct):
             handler="poller.handler",
             description="PollingWorker consumer: check items, re-send with a delay, dead-letter after the maximum",
             timeout=consumer_timeout,
-            environment={
-                "QUEUE_URL": self.queue.queue_url,
-                "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue_url,
-                "DEDUP_TABLE": self.dedup_table.table_name,
-                "CHECK_FUNCTION": self.check_function.function_arn,
-                "POLL_INTERVAL_SECONDS": str(poll),
-                "MAX_ATTEMPTS": str(max_attempts),
-                "LEASE_SECONDS": str(int(consumer_timeout.to_seconds())),
-                "DEDUP_TTL_SECONDS": str(int(DEDUP_TTL.to_seconds())),
-            },
+            environment=self._poller_environment(poll, max_attempts, consumer_timeout),
         )
         self.event_source = sources.SqsEventSource(
             self.queue, batch_size=batch_size, report_batch_item_failures=True
@@ -396,6 +458,113 @@ class PollingWorker(Construct):
                 topic=topic,
             )
         )
+        return targets.SqsQueue(self.queue, message=target_input, dead_letter_queue=self.dead_letter_queue)
+
+    def _dedup_table(self, removal_policy: RemovalPolicy) -> dynamodb.Table:
+        table = dynamodb.Table(
+            self,
+            "DedupTable",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute="expires_at",
+            removal_policy=removal_policy,
+        )
+        acknowledge(
+            table,
+            {
+                "AwsSolutions-DDB3": "The table only holds dedup keys that expire after a day; restoring them to a "
+                "point in time would re-admit duplicates, not recover data.",
+            },
+        )
+        return table
+
+    def _poller_environment(self, poll: int, max_attempts: int, consumer_timeout: Duration) -> dict[str, str]:
+        """The configuration ``runtime/poller.py`` reads (Lambda environment or Beanstalk properties)."""
+        assert self.queue is not None and self.dedup_table is not None
+        return {
+            "QUEUE_URL": self.queue.queue_url,
+            "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue_url,
+            "DEDUP_TABLE": self.dedup_table.table_name,
+            "CHECK_FUNCTION": self.check_function.function_arn,
+            "POLL_INTERVAL_SECONDS": str(poll),
+            "MAX_ATTEMPTS": str(max_attempts),
+            "LEASE_SECONDS": str(int(consumer_timeout.to_seconds())),
+            "DEDUP_TTL_SECONDS": str(int(DEDUP_TTL.to_seconds())),
+        }
+
+    def _build_beanstalk(
+        self,
+        *,
+        poll: int,
+        max_attempts: int,
+        consumer_timeout: Duration,
+        visibility_timeout: Duration,
+        max_receive_count: int,
+        max_message_age: Duration,
+        vpc: ec2.IVpc,
+        vpc_subnets: ec2.SubnetSelection | None,
+        instance_type: str,
+        solution_stack: str,
+        http_path: str,
+        removal_policy: RemovalPolicy,
+        topic: sns.ITopic | None,
+        target_input: events.RuleTargetInput,
+    ) -> events.IRuleTarget:
+        self.encryption_key = kms.Key(
+            self,
+            "QueueKey",
+            description="PollingWorker (beanstalk): encrypts the worker queue and its dead-letter queue",
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+        )
+        self.queue, self.dead_letter_queue = work_queue(
+            self,
+            "Queue",
+            visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
+            removal_policy=removal_policy,
+            encryption_key=self.encryption_key,
+        )
+        self.dedup_table = self._dedup_table(removal_policy)
+        self.beanstalk = BeanstalkWorker(
+            self,
+            "Worker",
+            vpc=vpc,
+            vpc_subnets=vpc_subnets,
+            queue=self.queue,
+            environment=self._poller_environment(poll, max_attempts, consumer_timeout),
+            inactivity_timeout=consumer_timeout,
+            visibility_timeout=visibility_timeout,
+            max_retries=max_receive_count,
+            # A duplicate in progress (409) or a failed check is tried again once the lease has run out.
+            error_visibility_timeout=consumer_timeout,
+            instance_type=instance_type,
+            solution_stack=solution_stack,
+            http_path=http_path,
+            alarm_topic=topic,
+        )
+        role = self.beanstalk.instance_role
+        self.queue.grant_send_messages(role)
+        self.dead_letter_queue.grant_send_messages(role)
+        self.dedup_table.grant_read_write_data(role)
+        self.check_function.grant_invoke(role)
+        acknowledge(
+            role,
+            {
+                f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
+                "check function's versions and aliases (ARN:*), nothing else.",
+                "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "CDK's queue grants on the queues' own KMS key "
+                "only: sending to an SSE-KMS queue needs data keys.",
+                "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "CDK's encrypt grant on the queues' own KMS key only "
+                "(sending to the SSE-KMS queue and its dead-letter queue).",
+            },
+        )
+        self.alarms.append(
+            oldest_message_alarm(
+                self, "OldestMessageAlarm", queue=self.queue, max_age=max_message_age, topic=topic
+            )
+        )
+        self.alarms.append(self.beanstalk.health_alarm)
         return targets.SqsQueue(self.queue, message=target_input, dead_letter_queue=self.dead_letter_queue)
 
     def _build_step_functions(

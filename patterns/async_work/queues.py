@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -20,15 +21,25 @@ VISIBILITY_PER_FUNCTION_TIMEOUT = 6
 """AWS's advice for a Lambda consumer: visibility timeout at least six times the function timeout."""
 
 
+def _encryption(key: kms.IKey | None) -> dict[str, object]:
+    if key is None:
+        return {"encryption": sqs.QueueEncryption.SQS_MANAGED}
+    return {"encryption": sqs.QueueEncryption.KMS, "encryption_master_key": key}
+
+
 def dead_letter_queue(
-    scope: Construct, id: str, *, removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
+    scope: Construct,
+    id: str,
+    *,
+    removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    encryption_key: kms.IKey | None = None,
 ) -> sqs.Queue:
-    """An encrypted (SSE-SQS), TLS-only queue that keeps messages 14 days, retained by default: the
-    failed work in it is the evidence an operator needs."""
+    """An encrypted (SSE-SQS, or SSE-KMS with ``encryption_key``), TLS-only queue that keeps messages
+    14 days, retained by default: the failed work in it is the evidence an operator needs."""
     return sqs.Queue(
         scope,
         id,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        **_encryption(encryption_key),  # type: ignore[arg-type]
         enforce_ssl=True,
         retention_period=DEAD_LETTER_RETENTION,
         removal_policy=removal_policy,
@@ -43,14 +54,18 @@ def work_queue(
     max_receive_count: int,
     retention_period: Duration = Duration.days(4),
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    encryption_key: kms.IKey | None = None,
 ) -> tuple[sqs.Queue, sqs.Queue]:
     """An encrypted, TLS-only queue and its dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``.
-    Both are retained by default (work in flight and failed work outlive the stack)."""
-    dlq = dead_letter_queue(scope, f"{id}DeadLetters", removal_policy=removal_policy)
+    Both are retained by default (work in flight and failed work outlive the stack). SSE-SQS, or
+    SSE-KMS with ``encryption_key``."""
+    dlq = dead_letter_queue(
+        scope, f"{id}DeadLetters", removal_policy=removal_policy, encryption_key=encryption_key
+    )
     queue = sqs.Queue(
         scope,
         id,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        **_encryption(encryption_key),  # type: ignore[arg-type]
         enforce_ssl=True,
         visibility_timeout=visibility_timeout,
         retention_period=retention_period,

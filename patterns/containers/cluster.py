@@ -19,7 +19,8 @@ class ContainerCluster(Construct):
     capacity providers; optionally an EC2 Auto Scaling group capacity provider whose managed scaling
     adds instances as the cluster's reservation rises.
 
-    The EC2 instances run the ECS-optimized Amazon Linux 2023 AMI (resolved from SSM at deploy time),
+    The EC2 instances run the ECS-optimized Amazon Linux 2023 AMI of the instance type's architecture
+    (arm64 for Graviton types such as ``t4g``; resolved from SSM at deploy time),
     require IMDSv2, have no key pair and no inbound rule, and are reached with Session Manager.
     """
 
@@ -141,7 +142,12 @@ class ContainerCluster(Construct):
         launch_template = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
-            machine_image=ecs.EcsOptimizedImage.amazon_linux2023(),
+            # The AMI's architecture follows the instance type's (a Graviton t4g needs the arm64 AMI).
+            machine_image=ecs.EcsOptimizedImage.amazon_linux2023(
+                ecs.AmiHardwareType.ARM
+                if instance_type.architecture == ec2.InstanceArchitecture.ARM_64
+                else ecs.AmiHardwareType.STANDARD
+            ),
             instance_type=instance_type,
             require_imdsv2=True,
             http_put_response_hop_limit=1,

@@ -189,6 +189,10 @@ class ContainerService(Construct):
             propagate_tags=ecs.PropagatedTagSource.SERVICE,
             enable_ecs_managed_tags=True,
         )
+        if capacity_provider_strategies:
+            # A strategy names a capacity provider that must already be associated with the cluster
+            # (AWS::ECS::ClusterCapacityProviderAssociations); CloudFormation does not infer that order.
+            self.service.node.add_dependency(cluster)
         allow_efs_from(volumes, self.service)
         if migration is not None:
             self.service.node.add_dependency(migration.resource)

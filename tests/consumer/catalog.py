@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_wafv2 as wafv2
 
 import patterns
@@ -79,6 +80,20 @@ def training_cluster(shared: Shared) -> dict[str, Any]:
 CATALOG: dict[str, Callable[[Shared], dict[str, Any]]] = {
     "AmiBackupPolicy": lambda s: {"target_tags": {"Backup": "daily"}},
     "ApiBackend": lambda s: {"domain_prefix": f"cdp-{s.stack.node.addr[:10]}"},
+    "BeanstalkWorker": lambda s: {
+        "vpc": s.vpc,
+        "queue": sqs.Queue(
+            s.stack,
+            f"SharedQueue{len(s.stack.node.children)}",
+            encryption=sqs.QueueEncryption.KMS_MANAGED,
+            enforce_ssl=True,
+        ),
+        "environment": {"STAGE": "test"},
+        "inactivity_timeout": Duration.seconds(60),
+        "visibility_timeout": Duration.seconds(120),
+        "max_retries": 5,
+        "error_visibility_timeout": Duration.seconds(30),
+    },
     "BootstrappedFleet": lambda s: {"vpc": s.vpc, "image_parameter": "/cdp/golden-image/latest"},
     "ComplianceBaseline": lambda s: {},
     "CloudFrontAlarms": lambda s: {},

@@ -419,7 +419,7 @@ class TestPollingWorkerBadInput:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"engine": "kinesis"}, r"engine='kinesis': must be one of 'sqs', 'stepfunctions'"),
+            ({"engine": "kinesis"}, r"engine='kinesis': must be one of 'sqs', 'stepfunctions', 'beanstalk'"),
             ({"max_attempts": 0}, r"max_attempts=0: must be at least 1"),
             (
                 {"poll_interval": Duration.seconds(901), "chain_long_delays": False},
@@ -460,7 +460,7 @@ class TestPollingWorkerBadInput:
             ({"engine": "stepfunctions", "batch_size": 5}, r"batch_size=5: applies to engine='sqs' only"),
             (
                 {"engine": "stepfunctions", "visibility_timeout": Duration.minutes(6)},
-                r"visibility_timeout=.*applies to engine='sqs' only",
+                r"visibility_timeout=.*applies to engine='sqs' or 'beanstalk' only",
             ),
             (
                 {"engine": "stepfunctions", "poll_interval": Duration.days(2), "max_attempts": 200},

@@ -1,4 +1,5 @@
-"""SQS consumer of PollingWorker(engine="sqs"): check each work item, and until it is done re-send it
+"""SQS consumer of PollingWorker(engine="sqs") (and, through ``beanstalk_app.py``, of the Beanstalk
+engine's WSGI app): check each work item, and until it is done re-send it
 to the queue with a per-message delay; after the maximum number of checks, send it to the DLQ.
 
 Message body (what the EventBridge rule writes, and what this handler re-sends)::
@@ -256,13 +257,32 @@ def _client(service: str) -> Any:
     return _clients[service]
 
 
+@dataclass(frozen=True)
+class Worker:
+    """What processing a record needs: the configuration, the check, an SQS client and the ledger."""
+
+    config: Config
+    check: Check
+    sqs: Any
+    ledger: Ledger
+
+    @classmethod
+    def from_environment(cls) -> Worker:
+        """From the environment variables (see the module docstring) and cached boto3 clients."""
+        config = Config.from_environment()
+        ledger = Ledger(
+            _client("dynamodb"),
+            config.table_name,
+            lease_seconds=config.lease_seconds,
+            ttl_seconds=config.dedup_ttl_seconds,
+        )
+        check = lambda_check(_client("lambda"), os.environ["CHECK_FUNCTION"])
+        return cls(config=config, check=check, sqs=_client("sqs"), ledger=ledger)
+
+    def process(self, record: dict[str, Any]) -> str:
+        return process_record(record, config=self.config, check=self.check, sqs=self.sqs, ledger=self.ledger)
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    config = Config.from_environment()
-    ledger = Ledger(
-        _client("dynamodb"),
-        config.table_name,
-        lease_seconds=config.lease_seconds,
-        ttl_seconds=config.dedup_ttl_seconds,
-    )
-    check = lambda_check(_client("lambda"), os.environ["CHECK_FUNCTION"])
-    return handle_batch(event, config=config, check=check, sqs=_client("sqs"), ledger=ledger)
+    worker = Worker.from_environment()
+    return handle_batch(event, config=worker.config, check=worker.check, sqs=worker.sqs, ledger=worker.ledger)
