@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 from aws_cdk import Duration, RemovalPolicy
@@ -398,7 +399,7 @@ class ApiBackend(Construct):
             alarm(
                 self,
                 "ServerErrorsAlarm",
-                metric=self.api.metric_server_error(period=five, statistic="Sum"),
+                metric=self.metric_server_error(),
                 threshold=server_error_threshold,
                 description=f"{self.node.path}: at least {server_error_threshold} API 5xx responses in 5 minutes",
                 topic=alarm_topic,
@@ -406,7 +407,7 @@ class ApiBackend(Construct):
             alarm(
                 self,
                 "LatencyAlarm",
-                metric=self.api.metric_latency(period=five, statistic="p99"),
+                metric=self.metric_latency(),
                 threshold=latency_threshold.to_milliseconds(),
                 evaluation_periods=3,
                 datapoints_to_alarm=2,
@@ -519,6 +520,36 @@ class ApiBackend(Construct):
             scopes=list(provider.scopes),
             attribute_mapping=cognito.AttributeMapping(email=cognito.ProviderAttribute.other("email")),
         )
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_read_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the items table (and decrypt with its key, if it has one of its own)."""
+        return self.table.grant_read_data(grantee)
+
+    def grant_write_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` write items to the table."""
+        return self.table.grant_write_data(grantee)
+
+    def grant_read_write_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read and write items of the table."""
+        return self.table.grant_read_write_data(grantee)
+
+    def metric_server_error(self, **props: Any) -> cw.Metric:
+        """API 5xx responses (``AWS/ApiGateway`` ``5XXError``; default: Sum over 5 minutes), what the
+        ``ServerErrorsAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return self.api.metric_server_error(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
+
+    def metric_client_error(self, **props: Any) -> cw.Metric:
+        """API 4xx responses (``4XXError``; default: Sum over 5 minutes)."""
+        return self.api.metric_client_error(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
+
+    def metric_latency(self, **props: Any) -> cw.Metric:
+        """API latency in ms (``Latency``; default: p99 over 5 minutes), what the ``LatencyAlarm`` watches."""
+        return self.api.metric_latency(**{"statistic": "p99", "period": Duration.minutes(5), **props})
+
+    def metric_count(self, **props: Any) -> cw.Metric:
+        """API requests (``Count``; default: Sum over 5 minutes)."""
+        return self.api.metric_count(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
 
 
 def _client_provider(provider: IdentityProvider) -> cognito.UserPoolClientIdentityProvider:

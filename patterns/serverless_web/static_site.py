@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
@@ -355,16 +356,7 @@ class StaticSite(Construct):
                 alarm(
                     self,
                     "ErrorRateAlarm",
-                    metric=cw.Metric(
-                        namespace="AWS/CloudFront",
-                        metric_name="5xxErrorRate",
-                        dimensions_map={
-                            "DistributionId": self.distribution.distribution_id,
-                            "Region": "Global",
-                        },
-                        statistic="Average",
-                        period=Duration.minutes(5),
-                    ),
+                    metric=self.metric5xx_error_rate(),
                     threshold=error_rate_threshold_percent,
                     evaluation_periods=3,
                     datapoints_to_alarm=2,
@@ -441,3 +433,48 @@ class StaticSite(Construct):
                 )
             )
         return renderer
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the site's content (``s3:GetObject*``, ``s3:GetBucket*``, ``s3:List*``)."""
+        return self.bucket.grant_read(grantee)
+
+    def grant_put(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` upload content (``s3:PutObject``, ``s3:PutObjectLegalHold``, ``s3:PutObjectRetention``,
+        ``s3:PutObjectTagging``, ``s3:PutObjectVersionTagging``, ``s3:Abort*``)."""
+        return self.bucket.grant_put(grantee)
+
+    def grant_publish(self, grantee: iam.IGrantable) -> iam.Grant:
+        """What a CI job needs to publish a new version of the site (``aws s3 sync --delete`` then an
+        invalidation): read, write and delete the content, and ``cloudfront:CreateInvalidation`` on the
+        distribution."""
+        return (
+            self.bucket.grant_read_write(grantee)
+            .combine(self.bucket.grant_delete(grantee))
+            .combine(self.distribution.grant_create_invalidation(grantee))
+        )
+
+    def metric(self, metric_name: str, **props: Any) -> cw.Metric:
+        """A CloudFront metric of the distribution (``AWS/CloudFront``, dimensions ``DistributionId`` and
+        ``Region=Global``; aws-cdk-lib's ``Distribution.metric*`` omit ``Region``). CloudFront publishes
+        it in us-east-1 only: pass ``region="us-east-1"`` for a dashboard in another region. ``props``
+        are ``cloudwatch.MetricOptions`` (default: Average over 5 minutes)."""
+        options: dict[str, Any] = {"statistic": "Average", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/CloudFront",
+            metric_name=metric_name,
+            dimensions_map={"DistributionId": self.distribution.distribution_id, "Region": "Global"},
+            **options,
+        )
+
+    def metric5xx_error_rate(self, **props: Any) -> cw.Metric:
+        """Percentage of viewer requests answered with a 5xx (what the ``ErrorRateAlarm`` watches)."""
+        return self.metric("5xxErrorRate", **props)
+
+    def metric4xx_error_rate(self, **props: Any) -> cw.Metric:
+        """Percentage of viewer requests answered with a 4xx."""
+        return self.metric("4xxErrorRate", **props)
+
+    def metric_requests(self, **props: Any) -> cw.Metric:
+        """Viewer requests (default: Sum over 5 minutes)."""
+        return self.metric("Requests", **{"statistic": "Sum", **props})
