@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
-from .queues import MAX_VISIBILITY_TIMEOUT_SECONDS, dead_letter_alarm, oldest_message_alarm, work_queue
+from .queues import (
+    MAX_VISIBILITY_TIMEOUT_SECONDS,
+    dead_letter_alarm,
+    dead_letter_metric,
+    oldest_message_alarm,
+    oldest_message_metric,
+    work_queue,
+)
 
 DEFAULT_IMAGE = "public.ecr.aws/aws-cli/aws-cli:latest"
 """The default worker: the AWS CLI in a shell loop that receives, logs and deletes one message at a time."""
@@ -50,6 +60,7 @@ def scaling_steps(max_tasks: int, messages_per_task: int) -> list[autoscaling.Sc
     return steps
 
 
+@jsii.implements(ec2.IConnectable)
 class QueueWorkerFleet(Construct):
     """A queue (with DLQ) drained by an ECS Fargate service that scales on the backlog per task.
 
@@ -208,3 +219,62 @@ class QueueWorkerFleet(Construct):
                 self, "OldestMessageAlarm", queue=self.queue, max_age=max_message_age, topic=alarm_topic
             ),
         ]
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` send work items straight to the work queue."""
+        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
+
+    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` receive and delete messages of the work queue."""
+        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
+
+    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
+        move task back to the source)."""
+        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
+                resource_arns=[self.dead_letter_queue.queue_arn],
+            )
+        )
+
+    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
+        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
+        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return dead_letter_metric(self.dead_letter_queue, **props)
+
+    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
+        """Age of the oldest work item in seconds (Maximum over 1 minute): what the
+        ``OldestMessageAlarm`` watches."""
+        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
+
+    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
+        """Work items waiting in the work queue (Maximum over 1 minute)."""
+        return self._work_queue(
+            "metric_approximate_number_of_messages_visible"
+        ).metric_approximate_number_of_messages_visible(
+            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+        )
+
+    def metric_backlog(self) -> cw.MathExpression:
+        """Work items visible plus in flight (Maximum over 1 minute): what the service scales on
+        (the same object as ``backlog``)."""
+        return self.backlog
+
+    def metric_cpu_utilization(self, **props: Any) -> cw.Metric:
+        """The workers' CPU utilization (``AWS/ECS``, Average over 5 minutes)."""
+        return self.service.metric_cpu_utilization(**props)
+
+    def metric_memory_utilization(self, **props: Any) -> cw.Metric:
+        """The workers' memory utilization (``AWS/ECS``, Average over 5 minutes)."""
+        return self.service.metric_memory_utilization(**props)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The workers' security group (no inbound by default): ``fleet.connections.allow_to(db, port)``."""
+        return self.service.connections
+
+    def _work_queue(self, member: str) -> sqs.Queue:
+        return self.queue
