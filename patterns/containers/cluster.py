@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import Duration
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
@@ -13,6 +14,7 @@ from constructs import Construct
 from .._core import Problems, acknowledge
 
 
+@jsii.implements(ec2.IConnectable)
 class ContainerCluster(Construct):
     """An ECS cluster in ``vpc`` with Container Insights (enhanced) and the Fargate and Fargate Spot
     capacity providers; optionally an EC2 Auto Scaling group capacity provider whose managed scaling
@@ -214,3 +216,14 @@ class ContainerCluster(Construct):
                     "launch template referenced from a mixed instances policy (Spot).",
                 },
             )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The container instances' security group (``ec2.IConnectable``; EC2 capacity only). A Fargate-only
+        cluster owns no security group: use each ``ContainerService``'s ``connections``."""
+        if self.instance_security_group is None:
+            raise ValueError(
+                f"ContainerCluster {self.node.path}: connections needs EC2 capacity (instance_type); "
+                "a Fargate-only cluster has no security group, use the service's connections"
+            )
+        return ec2.Connections(security_groups=[self.instance_security_group])
