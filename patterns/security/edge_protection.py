@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import ArnFormat, Duration, Names, Stack, Token
 from aws_cdk import aws_cloudwatch as cw
@@ -258,16 +259,7 @@ class EdgeProtection(Construct):
             for index, arn in enumerate(shield_advanced_resource_arns)
         ]
 
-        dimensions = {"WebACL": self.web_acl_name, "Rule": "ALL"}
-        if scope_type == "REGIONAL":
-            dimensions["Region"] = stack.region
-        self.blocked_requests_metric = cw.Metric(
-            namespace="AWS/WAFV2",
-            metric_name="BlockedRequests",
-            dimensions_map=dimensions,
-            statistic="Sum",
-            period=Duration.minutes(5),
-        )
+        self.blocked_requests_metric = self.metric_blocked_requests()
         self.alarms: list[cw.Alarm] = [
             alarm(
                 self,
@@ -403,3 +395,22 @@ class EdgeProtection(Construct):
                 }
             ],
         }
+
+    # --- what aws-cdk-lib users reach for: metrics ------------------------------------------------
+    def metric(self, metric_name: str, *, rule: str = "ALL", **props: Any) -> cw.Metric:
+        """An ``AWS/WAFV2`` metric of the web ACL (dimensions ``WebACL``, ``Rule``, and ``Region`` for a
+        REGIONAL ACL; a CLOUDFRONT ACL's metrics are in us-east-1). ``props`` are
+        ``cloudwatch.MetricOptions`` (default: Sum over 5 minutes)."""
+        dimensions = {"WebACL": self.web_acl_name, "Rule": rule}
+        if self.scope_type == "REGIONAL":
+            dimensions["Region"] = Stack.of(self).region
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(namespace="AWS/WAFV2", metric_name=metric_name, dimensions_map=dimensions, **options)
+
+    def metric_blocked_requests(self, **props: Any) -> cw.Metric:
+        """Requests the web ACL blocked (all rules): what ``BlockedRequestsSpike`` watches."""
+        return self.metric("BlockedRequests", **props)
+
+    def metric_allowed_requests(self, **props: Any) -> cw.Metric:
+        """Requests the web ACL allowed (all rules)."""
+        return self.metric("AllowedRequests", **props)
