@@ -63,9 +63,10 @@ test: setup ## run the whole test suite
 review: setup ## write a review report of cdk.out (Markdown + HTML) to cdk.out/review/; run `make synth` first
 	$(BIN)/python -m patterns.review cdk.out
 
-lint: setup ## ruff on the library, stacks and tests
+lint: setup ## ruff on the library, stacks and tests; mypy (strict) on the library and stacks
 	$(BIN)/ruff check patterns stacks tests bench app.py
 	$(BIN)/ruff format --check patterns stacks tests bench app.py
+	$(BIN)/mypy
 
 bench: setup ## full-app synth time against a one-empty-stack floor app (ratio)
 	$(BIN)/python bench/synth.py

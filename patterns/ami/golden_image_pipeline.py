@@ -220,7 +220,7 @@ class GoldenImagePipeline(Construct):
             components.append(self.test_component.attr_arn)
 
         recipe_version = content_version(
-            parent_image, build_document, self.test_component.data if self.test_component else ""
+            parent_image, build_document, (self.test_component.data or "") if self.test_component else ""
         )
         self.recipe = imagebuilder.CfnImageRecipe(
             self,

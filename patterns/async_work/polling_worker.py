@@ -13,6 +13,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
@@ -183,7 +184,7 @@ class PollingWorker(Construct):
         self.event_source: sources.SqsEventSource | None = None
         self.dedup_table: dynamodb.Table | None = None
         self.state_machine: sfn.StateMachine | None = None
-        self.execution_log_group = None
+        self.execution_log_group: logs.LogGroup | None = None
         target_input = events.RuleTargetInput.from_object(
             {
                 "id": events.EventField.event_id,
@@ -377,7 +378,7 @@ class PollingWorker(Construct):
         self.check_function.grant_invoke(self.consumer)
         acknowledge(
             self.consumer.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
@@ -457,7 +458,7 @@ class PollingWorker(Construct):
         )
         acknowledge(
             self.state_machine.role,
-            {  # type: ignore[arg-type]
+            {
                 "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and "
                 "related) support no resource-level permissions.",
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "LambdaInvoke may call the "

@@ -512,15 +512,18 @@ class HybridDns(Construct):
 
     def _add_alarms(self, topic: sns.ITopic | None, addresses: int) -> list[cw.Alarm]:
         created: list[cw.Alarm] = []
-        endpoints = {"Inbound": self.inbound_endpoint, "Outbound": self.outbound_endpoint}
-        for direction, endpoint in endpoints.items():
+        directions: tuple[tuple[str, Literal["inbound", "outbound"], object], ...] = (
+            ("Inbound", "inbound", self.inbound_endpoint),
+            ("Outbound", "outbound", self.outbound_endpoint),
+        )
+        for direction, key, endpoint in directions:
             if endpoint is None:
                 continue
             created.append(
                 alarm(
                     self,
                     f"{direction}EndpointUnhealthy",
-                    metric=self.metric_endpoint_unhealthy_eni_count(direction.lower()),
+                    metric=self.metric_endpoint_unhealthy_eni_count(key),
                     threshold=1,
                     evaluation_periods=2,
                     description=f"The {direction.lower()} Resolver endpoint has had a network interface in AUTO_RECOVERING "
@@ -532,7 +535,7 @@ class HybridDns(Construct):
                 alarm(
                     self,
                     f"{direction}EndpointDegraded",
-                    metric=self.metric_endpoint_healthy_eni_count(direction.lower()),
+                    metric=self.metric_endpoint_healthy_eni_count(key),
                     threshold=addresses,
                     comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
                     evaluation_periods=2,
@@ -607,7 +610,7 @@ class HybridDns(Construct):
         )
 
 
-def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict:
+def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
     """``select_subnets`` keyword arguments; by default one private subnet per AZ."""
     if selection is None:
         return {"one_per_az": True}

@@ -485,7 +485,7 @@ class TrainingCluster(Construct):
     def grant_submit_job(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` submit jobs of this cluster's job definitions to its two queues
         (``batch:SubmitJob`` on the queues and the definitions, as ``JobDefinition.grant_submit_job``)."""
-        definitions = [self.gpu_job_definition, self.preprocess_job_definition]
+        definitions: list[batch.IJobDefinition] = [self.gpu_job_definition, self.preprocess_job_definition]
         if self.multi_node_job_definition is not None:
             definitions.append(self.multi_node_job_definition)
         return iam.Grant.add_to_principal(

@@ -192,7 +192,7 @@ class TrainingPipeline(Construct):
         self.event_bus.grant_put_events_to(self.publish_function)
         acknowledge(
             self.publish_function.role,
-            {  # type: ignore[arg-type]
+            {
                 "AwsSolutions-IAM5[Action::s3:GetObject*]": "The function copies any artifact of the listed "
                 "buckets; the key is only known per run.",
                 "AwsSolutions-IAM5[Action::s3:GetBucket*]": "grant_read's bucket-level reads on the listed buckets.",

@@ -139,7 +139,7 @@ class TrainingStorage(Construct):
         for port in LUSTRE_PORTS:
             self.security_group.add_ingress_rule(self.security_group, port, "Lustre between file servers")
             self.security_group.add_egress_rule(self.security_group, port, "Lustre between file servers")
-        scratch_link: dict[str, object] = {}
+        scratch_link: dict[str, Any] = {}
         if not persistent:
             scratch_link = {
                 "import_path": self.data_repository_path,

@@ -135,7 +135,7 @@ class SecureNetwork(Construct):
             problems.require(len(set(azs)) == len(azs), "availability_zones", azs, "AZs must be distinct")
         else:
             problems.at_least("max_azs", max_azs, 2)
-        if vpc_network is not None and az_count >= 2:
+        if isinstance(vpc_network, ipaddress.IPv4Network) and az_count >= 2:
             masks = [PUBLIC_MASK] * az_count + [PRIVATE_MASK] * az_count + [ISOLATED_MASK] * az_count
             problems.require(
                 _allocate(vpc_network, masks),
@@ -166,9 +166,9 @@ class SecureNetwork(Construct):
                 problems.add("vpn", vpn, "static routing (no bgp_asn) needs on_premises_cidrs to route to")
             for inside in vpn.tunnel_inside_cidrs:
                 net = problems.cidr("vpn.tunnel_inside_cidrs", inside)
-                if net is not None:
+                if isinstance(net, ipaddress.IPv4Network):
                     problems.require(
-                        net.prefixlen == 30 and net.subnet_of(ipaddress.ip_network("169.254.0.0/16")),
+                        net.prefixlen == 30 and net.subnet_of(ipaddress.IPv4Network("169.254.0.0/16")),
                         "vpn.tunnel_inside_cidrs",
                         inside,
                         "must be a /30 inside 169.254.0.0/16",
@@ -239,7 +239,7 @@ class SecureNetwork(Construct):
                 service=INTERFACE_ENDPOINTS[name],
                 subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
                 private_dns_enabled=True,
-                security_groups=[self.endpoint_security_group],
+                security_groups=[self.endpoint_security_group] if self.endpoint_security_group else None,
                 open=False,
             )
         self._add_nacls(list(egress_ports), list(public_ingress_ports))

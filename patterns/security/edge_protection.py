@@ -367,8 +367,8 @@ class EdgeProtection(Construct):
         priority: int,
         statement: wafv2.CfnWebACL.StatementProperty,
         *,
-        action: dict | None = None,
-        override_action: dict | None = None,
+        action: dict[str, Any] | None = None,
+        override_action: dict[str, Any] | None = None,
     ) -> wafv2.CfnWebACL.RuleProperty:
         return wafv2.CfnWebACL.RuleProperty(
             name=name,
@@ -380,7 +380,7 @@ class EdgeProtection(Construct):
         )
 
     @staticmethod
-    def _blocked_only_filter() -> dict:
+    def _blocked_only_filter() -> dict[str, Any]:
         # LoggingFilter is untyped in the L1 (``Any``): it is written in CloudFormation's own casing.
         return {
             "DefaultBehavior": "DROP",

@@ -220,7 +220,7 @@ class ApiBackend(Construct):
             )
         if pool_findings:
             acknowledge(self.user_pool, pool_findings)
-        self.identity_providers: list[cognito.UserPoolIdentityProviderBase] = [
+        self.identity_providers: list[cognito.IUserPoolIdentityProvider] = [
             self._identity_provider(provider) for provider in identity_providers
         ]
         self.user_pool_domain = self.user_pool.add_domain(
@@ -280,7 +280,7 @@ class ApiBackend(Construct):
             self.table.encryption_key.grant_encrypt_decrypt(self.write_function)
             acknowledge(
                 self.write_function.role,
-                {  # type: ignore[arg-type]
+                {
                     "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "DynamoDB encrypts the item "
                     "with the table's customer-managed key on the writer's behalf (scoped to that key).",
                     "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "Part of the encrypt/decrypt grant on the "
@@ -378,7 +378,7 @@ class ApiBackend(Construct):
             ),
         )
         item = self.api.root.add_resource("items").add_resource("{id}")
-        common = dict(
+        common: dict[str, Any] = dict(
             authorizer=self.authorizer,
             authorization_type=apigw.AuthorizationType.COGNITO,
             request_validator=self.validator,
@@ -458,12 +458,12 @@ class ApiBackend(Construct):
         )
         acknowledge(
             self.write_function.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(bucket)}/{prefix}*]": "The write handler deletes the rendered page of the item it changed; item ids are data.",
             },
         )
 
-    def _identity_provider(self, provider: IdentityProvider) -> cognito.UserPoolIdentityProviderBase:
+    def _identity_provider(self, provider: IdentityProvider) -> cognito.IUserPoolIdentityProvider:
         pool = self.user_pool
         if isinstance(provider, GoogleLogin):
             return cognito.UserPoolIdentityProviderGoogle(

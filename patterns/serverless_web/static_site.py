@@ -401,7 +401,7 @@ class StaticSite(Construct):
             self.bucket.encryption_key.grant_encrypt(renderer)
         acknowledge(
             renderer.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.bucket)}/{self.render_prefix}*]": "The renderer writes any page under the rendered prefix; page names are data, unknown at deploy time.",
             },
         )
