@@ -8,6 +8,9 @@ as ``python -m patterns.review`` do not pay for importing aws-cdk-lib.
 from __future__ import annotations
 
 import importlib
+
+__version__ = "0.1.0"
+"""The package version: pyproject.toml reads it from here (the only place it is written)."""
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
