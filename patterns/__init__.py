@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 """The package version: pyproject.toml reads it from here (the only place it is written)."""
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ImageRefresh, ShellStep
