@@ -8,7 +8,6 @@ as ``python -m patterns.review`` do not pay for importing aws-cdk-lib.
 from __future__ import annotations
 
 import importlib
-
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
