@@ -29,6 +29,7 @@ from .._core import (
     log_group,
     nag_ref,
     python_function,
+    renamed_arguments,
 )
 from .options import AmazonLogin, AppleLogin, FacebookLogin, GoogleLogin, IdentityProvider, OidcLogin
 from .runtime.web_pages import BODY_MAX, ID_PATTERN, TITLE_MAX
@@ -72,6 +73,7 @@ class ApiBackend(Construct):
     Routes: ``GET /items/{id}`` and ``PUT /items/{id}`` (``{"title": ..., "body": ...}``).
     """
 
+    @renamed_arguments("0.2.0", table_encryption_key="encryption_key")
     def __init__(
         self,
         scope: Construct,
@@ -85,7 +87,7 @@ class ApiBackend(Construct):
         self_sign_up: bool = False,
         threat_protection: bool = True,
         identity_providers: Sequence[IdentityProvider] = (),
-        table_encryption_key: kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         throttling_rate_limit: float = 50,
         throttling_burst_limit: int = 100,
@@ -111,7 +113,7 @@ class ApiBackend(Construct):
             credentials, adaptive authentication). Default ``True``; ``False`` uses the Essentials tier.
         :param identity_providers: federated sign-in (``GoogleLogin``, ``AppleLogin``,
             ``FacebookLogin``, ``AmazonLogin``, ``OidcLogin``). Default: user pool accounts only.
-        :param table_encryption_key: customer-managed KMS key for the table. Default: AWS managed key.
+        :param encryption_key: customer-managed KMS key for the table. Default: AWS managed key.
         :param removal_policy: for the table and the user pool. Default: retained.
         :param throttling_rate_limit: steady requests per second for the whole stage. Default 50.
         :param throttling_burst_limit: burst size. Default 100.
@@ -173,9 +175,9 @@ class ApiBackend(Construct):
                 point_in_time_recovery_enabled=True
             ),
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED
-            if table_encryption_key
+            if encryption_key
             else dynamodb.TableEncryption.AWS_MANAGED,
-            encryption_key=table_encryption_key,
+            encryption_key=encryption_key,
             removal_policy=removal_policy,
         )
 
@@ -276,7 +278,7 @@ class ApiBackend(Construct):
         self.table.grant(self.write_function, "dynamodb:PutItem")
         if self.table.encryption_key is not None:
             # Table.grant (unlike grant_write_data) leaves the customer-managed key out: without this,
-            # every PutItem on a table encrypted with table_encryption_key fails with AccessDenied.
+            # every PutItem on a table encrypted with encryption_key fails with AccessDenied.
             self.table.encryption_key.grant_encrypt_decrypt(self.write_function)
             acknowledge(
                 self.write_function.role,

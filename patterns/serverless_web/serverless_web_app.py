@@ -85,7 +85,7 @@ class ServerlessWebApp(Construct):
             self_sign_up=self_sign_up,
             threat_protection=threat_protection,
             identity_providers=identity_providers,
-            table_encryption_key=table_encryption_key,
+            encryption_key=table_encryption_key,
             removal_policy=removal_policy,
             web_acl_arn=api_web_acl_arn,
             alarm_topic=alarm_topic,

@@ -30,6 +30,7 @@ from .._core import (
     is_token,
     nag_ref,
     python_function,
+    renamed_arguments,
     secure_bucket,
 )
 from .options import SiteDomain
@@ -86,13 +87,14 @@ class StaticSite(Construct):
     is the cache, so deleting an object makes the next request render it again.
     """
 
+    @renamed_arguments("0.2.0", bucket_encryption_key="encryption_key")
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
         bucket: s3.IBucket | None = None,
-        bucket_encryption_key: kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
         domain: SiteDomain | None = None,
         certificate_arn: str | None = None,
@@ -110,9 +112,9 @@ class StaticSite(Construct):
     ) -> None:
         """
         :param bucket: the content bucket. Default: a new private bucket (SSE-S3, versioned, TLS only,
-            server access logs, retained). Cannot be combined with ``bucket_encryption_key`` or
+            server access logs, retained). Cannot be combined with ``encryption_key`` or
             ``removal_policy``, which only shape a new bucket.
-        :param bucket_encryption_key: KMS key for a new content bucket. Default: SSE-S3.
+        :param encryption_key: KMS key for a new content bucket. Default: SSE-S3.
         :param removal_policy: what happens to the new content bucket and the log bucket on stack
             deletion. Default: retained.
         :param domain: a custom domain (``SiteDomain``): alias A/AAAA records in its hosted zone and,
@@ -140,7 +142,7 @@ class StaticSite(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         problems = Problems("StaticSite")
-        problems.conflict("bucket", bucket, "bucket_encryption_key", bucket_encryption_key)
+        problems.conflict("bucket", bucket, "encryption_key", encryption_key)
         problems.conflict("bucket", bucket, "removal_policy", removal_policy)
         if domain is not None:
             domain.check(problems, "domain")
@@ -209,7 +211,7 @@ class StaticSite(Construct):
         self.render_path_pattern = render_path_pattern
         self.render_prefix = render_path_pattern[1:-1]
         self.bucket: s3.IBucket = bucket or secure_bucket(
-            self, "Content", removal_policy=policy, encryption_key=bucket_encryption_key
+            self, "Content", removal_policy=policy, encryption_key=encryption_key
         )
         self.log_bucket = s3.Bucket(
             self,
