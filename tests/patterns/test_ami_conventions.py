@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
+from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Template
 
-from patterns.ami import BootstrappedFleet, GoldenImagePipeline, ShellStep
+from patterns.ami import BootstrappedFleet, GoldenImagePipeline, ImageRefresh, ShellStep
 from tests.conftest import new_stack, template_of
 from tests.patterns.conventions import (
     actions_on,
@@ -149,3 +150,39 @@ def test_fleet_metrics(built: Built) -> None:
     )
     with pytest.raises(ValueError, match="metric_healthy_host_count needs a load balancer"):
         parts["bare_fleet"].metric_healthy_host_count()
+
+
+def test_image_refresh_metrics() -> None:
+    stack = new_stack()
+    group = autoscaling.AutoScalingGroup.from_auto_scaling_group_name(stack, "Group", "web-fleet")
+    refresh = ImageRefresh(stack, "Refresh", auto_scaling_group=group, image_parameter_name="/cdp/ami/web")
+    assert metric_shape(stack, refresh.metric_failed()) == {
+        "namespace": "AWS/States",
+        "metric_name": "ExecutionsFailed",
+        "dimensions": {"StateMachineArn": ref(stack, refresh.state_machine)},
+        "statistic": "Sum",
+        "period": 300,
+    }
+    queue_name = {
+        "Fn::GetAtt": [stack.get_logical_id(refresh.dead_letter_queue.node.default_child), "QueueName"]
+    }  # type: ignore[arg-type]
+    assert metric_shape(stack, refresh.metric_dead_letter_messages()) == {
+        "namespace": "AWS/SQS",
+        "metric_name": "ApproximateNumberOfMessagesVisible",
+        "dimensions": {"QueueName": queue_name},
+        "statistic": "Maximum",
+        "period": 300,
+    }
+    template = template_of(stack)
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "ExecutionsFailed", "Statistic": "Sum", "Period": 300}
+    )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Statistic": "Maximum",
+            "Period": 300,
+            "Dimensions": [{"Name": "QueueName", "Value": queue_name}],
+        },
+    )
