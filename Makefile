@@ -19,7 +19,7 @@ STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
 
-.PHONY: help setup synth test fuzz review review-check lint bench clean
+.PHONY: help setup synth test fuzz review review-check lint bench dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -70,13 +70,20 @@ review: setup ## write a review report of cdk.out (Markdown + HTML) to cdk.out/r
 review-check: review ## render cdk.out/review/index.html in headless Chromium; fail on sideways overflow or cut labels
 	$(BIN)/python -m patterns.review.browser cdk.out/review/index.html --width 1400 --width 1000
 
-lint: setup ## ruff on the library, stacks and tests
+lint: setup ## ruff on the library, stacks and tests; mypy (strict) on the library and stacks
 	$(BIN)/ruff check patterns stacks tests bench app.py
 	$(BIN)/ruff format --check patterns stacks tests bench app.py
+	$(BIN)/mypy
 
 bench: setup ## full-app synth time against a one-empty-stack floor app (ratio)
 	$(BIN)/python bench/synth.py
 
-clean: ## remove cdk.out and caches (keeps .venv and node_modules)
-	rm -rf cdk.out .pytest_cache .ruff_cache
+dist: setup ## build a wheel and an sdist into dist/; install the wheel in a fresh venv and synthesize the README's quickstart
+	rm -rf dist build
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	CDP_WHEEL_TEST=1 CDP_WHEEL_DIST=dist $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_wheel.py
+	@ls -1 dist/*
+
+clean: ## remove cdk.out, dist and caches (keeps .venv and node_modules)
+	rm -rf cdk.out dist build .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

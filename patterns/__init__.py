@@ -10,6 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+__version__ = "0.1.0"
+"""The package version: pyproject.toml reads it from here (the only place it is written)."""
+
 if TYPE_CHECKING:
     from .ami import AmiBackupPolicy, BootstrappedFleet, GoldenImagePipeline, ImageRefresh, ShellStep
     from .async_work import (

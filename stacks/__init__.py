@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def feature_flags() -> dict[str, Any]:
     """The feature flags of cdk.json, so that an in-process App (tests, bench) matches `cdk synth`."""
-    return json.loads((ROOT / "cdk.json").read_text())["context"]
+    flags: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return flags
 
 
 NETWORK_STACK = "CdpNetwork"
@@ -91,9 +92,11 @@ def build(app: App) -> dict[str, Stack]:
     stacks: dict[str, Stack] = {}
     for name, (cls, description) in EXAMPLE_STACKS.items():
         # Stacks that run in a VPC share the network stack's (declared first).
-        extra: dict[str, Any] = (
-            {"network": stacks[NETWORK_STACK].network} if getattr(cls, "USES_NETWORK", False) else {}
-        )
+        extra: dict[str, Any] = {}
+        if getattr(cls, "USES_NETWORK", False):
+            network_stack = stacks[NETWORK_STACK]
+            assert isinstance(network_stack, NetworkStack)
+            extra = {"network": network_stack.network}
         companions: dict[str, str] = getattr(cls, "COMPANIONS", {})
         extra.update({argument: stacks[stack_name] for argument, stack_name in companions.items()})
         if companions:

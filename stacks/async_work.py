@@ -77,7 +77,7 @@ class AsyncWorkStack(Stack):
             self,
             "WorkerFleet",
             vpc=self.network.vpc,
-            max_tasks=context.number(self, "fleet_max_tasks", 4),
+            max_capacity=context.number(self, "fleet_max_tasks", 4),
             alarm_topic=self.alarm_topic,
         )
         CfnOutput(self, "PollingQueueUrl", value=self.sqs_worker.queue.queue_url)  # type: ignore[union-attr]

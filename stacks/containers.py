@@ -57,7 +57,7 @@ class ContainerClusterStack(Stack):
             "Cluster",
             vpc=self.network.vpc,
             instance_type=ec2.InstanceType(context.text(self, "instance_type", "t4g.small")),
-            max_instances=context.number(self, "max_instances", 2),
+            max_capacity=context.number(self, "max_instances", 2),
             alarm_topic=self.alarm_topic,
         )
         # A credential read by the tasks at start (never in the task definition's text).

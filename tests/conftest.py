@@ -34,9 +34,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Start the consumer-app build (tests/consumer/build.py) in the background: it runs on the second
     core while the other tests run; test_consumer_apps.py (collected last) waits for its result."""
     tests = Path(__file__).resolve().parent
-    wanted = {tests, tests.parent, tests / "consumer"}
+    wanted = {tests, tests.parent, tests / "consumer", tests / "consumer" / "test_consumer_apps.py"}
     paths = {Path(str(arg).split("::")[0]).resolve() for arg in session.config.args or ["tests"]}
-    if not paths & wanted and not any(tests / "consumer" in path.parents for path in paths):
+    if not paths & wanted:
         return
     outdir = tempfile.mkdtemp(prefix="cdp-consumer-")
     log = open(Path(outdir) / "build.log", "w")  # noqa: SIM115 - closed in the fixture
@@ -61,6 +61,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     process = _CONSUMER.get("process")
     if process is not None and process.poll() is None:
         process.kill()
+        process.wait()
+    if "log" in _CONSUMER and not _CONSUMER["log"].closed:
+        _CONSUMER["log"].close()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Shared secure defaults and helpers used by more than one pattern."""
 
 from .alarms import alarm
+from .compat import renamed_arguments
 from .functions import PYTHON_RUNTIME, python_function
 from .logs import DEFAULT_LOG_RETENTION, log_group
 from .nag import acknowledge, acknowledge_wildcard_resources, nag_ref
@@ -24,5 +25,6 @@ __all__ = [
     "nag_ref",
     "private_network_of",
     "python_function",
+    "renamed_arguments",
     "secure_bucket",
 ]

@@ -13,8 +13,14 @@ from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 
-def acknowledge(construct: IConstruct, findings: Mapping[str, str]) -> None:
-    """Acknowledge each finding id (``"AwsSolutions-IAM5[Resource::*]"``) on ``construct`` with its reason."""
+def acknowledge(construct: IConstruct | None, findings: Mapping[str, str]) -> None:
+    """Acknowledge each finding id (``"AwsSolutions-IAM5[Resource::*]"``) on ``construct`` with its reason.
+
+    ``construct`` may be typed optional (``function.role`` is ``IRole | None`` in aws-cdk-lib's types);
+    ``None`` is an error.
+    """
+    if construct is None:
+        raise ValueError("acknowledge: no construct to acknowledge findings on (a function without a role?)")
     for finding_id, reason in findings.items():
         if len(reason.strip()) < 20:
             raise ValueError(f"acknowledge: reason for {finding_id!r} is too short to convince a reviewer")

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Sequence
 from typing import Any
 
+import jsii
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
@@ -32,6 +33,7 @@ CONFIG_DIR = "/etc/cdp/config"
 _PARAMETER = re.compile(r"^/?[A-Za-z0-9_.\-/]{1,1011}$")
 
 
+@jsii.implements(ec2.IConnectable)
 class BootstrappedFleet(Construct):
     """An Auto Scaling group whose launch template takes its AMI from an SSM parameter (the golden image
     pipeline's) and whose user data fetches configuration from SSM parameters or S3, then runs the
@@ -444,13 +446,7 @@ class BootstrappedFleet(Construct):
             alarm(
                 self,
                 "LaunchFailedAlarm",
-                metric=cw.Metric(
-                    namespace="AWS/Events",
-                    metric_name="TriggeredRules",
-                    dimensions_map={"RuleName": self.launch_failure_rule.rule_name},
-                    statistic="Sum",
-                    period=Duration.minutes(5),
-                ),
+                metric=self.metric_failed_launches(),
                 threshold=1,
                 topic=topic,
                 description="Instances of the fleet failed to launch (or an instance refresh failed): a bad "
@@ -459,13 +455,7 @@ class BootstrappedFleet(Construct):
             alarm(
                 self,
                 "InServiceBelowMinimum",
-                metric=cw.Metric(
-                    namespace="AWS/AutoScaling",
-                    metric_name="GroupInServiceInstances",
-                    dimensions_map={"AutoScalingGroupName": group_name},
-                    statistic="Minimum",
-                    period=Duration.minutes(5),
-                ),
+                metric=self.metric_in_service_instances(),
                 threshold=min_capacity,
                 comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
                 evaluation_periods=3,
@@ -478,9 +468,7 @@ class BootstrappedFleet(Construct):
                 alarm(
                     self,
                     "UnhealthyHosts",
-                    metric=self.target_group.metrics.unhealthy_host_count(
-                        period=Duration.minutes(5), statistic="Maximum"
-                    ),
+                    metric=self.metric_unhealthy_host_count(),
                     threshold=1,
                     evaluation_periods=2,
                     topic=topic,
@@ -488,3 +476,52 @@ class BootstrappedFleet(Construct):
                 )
             )
         return created
+
+    # --- what aws-cdk-lib users reach for: metrics and connections --------------------------------
+    def metric_failed_launches(self, **props: Any) -> cw.Metric:
+        """Failed launches and instance refreshes: the rule's ``TriggeredRules`` (Sum over 5 minutes),
+        what ``LaunchFailedAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/Events",
+            metric_name="TriggeredRules",
+            dimensions_map={"RuleName": self.launch_failure_rule.rule_name},
+            **options,
+        )
+
+    def metric_in_service_instances(self, **props: Any) -> cw.Metric:
+        """Instances in service (``GroupInServiceInstances``, Minimum over 5 minutes): what
+        ``InServiceBelowMinimum`` watches."""
+        options: dict[str, Any] = {"statistic": "Minimum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/AutoScaling",
+            metric_name="GroupInServiceInstances",
+            dimensions_map={"AutoScalingGroupName": self.auto_scaling_group.auto_scaling_group_name},
+            **options,
+        )
+
+    def metric_unhealthy_host_count(self, **props: Any) -> cw.Metric:
+        """Instances failing the load balancer's health check (Maximum over 5 minutes; with a load
+        balancer only): what ``UnhealthyHosts`` watches."""
+        return self._target_group("metric_unhealthy_host_count").metrics.unhealthy_host_count(
+            **{"period": Duration.minutes(5), "statistic": "Maximum", **props}
+        )
+
+    def metric_healthy_host_count(self, **props: Any) -> cw.Metric:
+        """Instances passing the health check (Minimum over 5 minutes; with a load balancer only)."""
+        return self._target_group("metric_healthy_host_count").metrics.healthy_host_count(
+            **{"period": Duration.minutes(5), "statistic": "Minimum", **props}
+        )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The instances' security group (``ec2.IConnectable``): ``database.connections.allow_from(fleet,
+        port)``. The load balancer's is ``load_balancer.connections``."""
+        return ec2.Connections(security_groups=[self.security_group])
+
+    def _target_group(self, member: str) -> elbv2.ApplicationTargetGroup:
+        if self.target_group is None:
+            raise ValueError(
+                f"BootstrappedFleet {self.node.path}: {member} needs a load balancer (load_balancer='internal' or 'internet-facing')"
+            )
+        return self.target_group

@@ -6,7 +6,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+import jsii
+from aws_cdk import (
+    Aws,
+    Duration,
+    RemovalPolicy,
+    Stack,
+)
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
@@ -44,6 +50,7 @@ def managed_component(name: str) -> str:
     return f"arn:{Aws.PARTITION}:imagebuilder:{Aws.REGION}:aws:component/{name}/x.x.x"
 
 
+@jsii.implements(ec2.IConnectable)
 class GoldenImagePipeline(Construct):
     """An EC2 Image Builder pipeline that bakes ``build_steps`` into a golden AMI on a schedule.
 
@@ -210,7 +217,7 @@ class GoldenImagePipeline(Construct):
             components.append(self.test_component.attr_arn)
 
         recipe_version = content_version(
-            parent_image, build_document, self.test_component.data if self.test_component else ""
+            parent_image, build_document, (self.test_component.data or "") if self.test_component else ""
         )
         self.recipe = imagebuilder.CfnImageRecipe(
             self,
@@ -441,13 +448,7 @@ class GoldenImagePipeline(Construct):
             alarm(
                 self,
                 "BuildFailedAlarm",
-                metric=cw.Metric(
-                    namespace="AWS/Events",
-                    metric_name="TriggeredRules",
-                    dimensions_map={"RuleName": self.failure_rule.rule_name},
-                    statistic="Sum",
-                    period=Duration.minutes(5),
-                ),
+                metric=self.metric_failed_builds(),
                 threshold=1,
                 topic=alarm_topic,
                 description=f"An Image Builder build of {name} failed: the golden image is not current. "
@@ -458,6 +459,45 @@ class GoldenImagePipeline(Construct):
     @property
     def pipeline_arn(self) -> str:
         return self.pipeline.attr_arn
+
+    # --- what aws-cdk-lib users reach for: grants, metrics, connections ---------------------------
+    def grant_read_image_parameter(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the SSM parameter that holds the newest AMI id (``ssm:DescribeParameters``,
+        ``ssm:GetParameter``, ``ssm:GetParameters``, ``ssm:GetParameterHistory``), whether this
+        construct created it (``seed_image_parameter``) or Image Builder's distribution does."""
+        if self.image_parameter is not None:
+            return self.image_parameter.grant_read(grantee)
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[
+                "ssm:DescribeParameters",
+                "ssm:GetParameters",
+                "ssm:GetParameter",
+                "ssm:GetParameterHistory",
+            ],
+            resource_arns=[
+                Stack.of(self).format_arn(
+                    service="ssm", resource="parameter", resource_name=self.image_parameter_name.lstrip("/")
+                )
+            ],
+        )
+
+    def metric_failed_builds(self, **props: Any) -> cw.Metric:
+        """Failed builds: the failure rule's ``TriggeredRules`` (Sum over 5 minutes), what
+        ``BuildFailedAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/Events",
+            metric_name="TriggeredRules",
+            dimensions_map={"RuleName": self.failure_rule.rule_name},
+            **options,
+        )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The build instances' security group (``ec2.IConnectable``): let builds reach a package
+        mirror with ``mirror.connections.allow_from(pipeline, port)``."""
+        return ec2.Connections(security_groups=[self.security_group])
 
 
 def _selection(selection: ec2.SubnetSelection | None) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
@@ -199,7 +201,7 @@ class ImageRefresh(Construct):
             alarm(
                 self,
                 "FailedAlarm",
-                metric=self.state_machine.metric_failed(period=Duration.minutes(5), statistic="Sum"),
+                metric=self.metric_failed(),
                 threshold=1,
                 topic=alarm_topic,
                 description="The instance refresh for a new AMI could not be started (see the state machine's "
@@ -208,12 +210,25 @@ class ImageRefresh(Construct):
             alarm(
                 self,
                 "UndeliveredAlarm",
-                metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                    period=Duration.minutes(5), statistic="Maximum"
-                ),
+                metric=self.metric_dead_letter_messages(),
                 threshold=1,
                 topic=alarm_topic,
                 description="An AMI parameter change never reached the refresh state machine (events in its "
                 "dead-letter queue): start the instance refresh by hand.",
             ),
         ]
+
+    # --- what aws-cdk-lib users reach for: metrics ------------------------------------------------
+    def metric_failed(self, **props: Any) -> cw.Metric:
+        """Refreshes that could not be started (failed executions, Sum over 5 minutes): what
+        ``FailedAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return self.state_machine.metric_failed(
+            **{"period": Duration.minutes(5), "statistic": "Sum", **props}
+        )
+
+    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
+        """Parameter changes that never reached the state machine (DLQ depth, Maximum over 5 minutes):
+        what ``UndeliveredAlarm`` watches."""
+        return self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+            **{"period": Duration.minutes(5), "statistic": "Maximum", **props}
+        )

@@ -4,7 +4,7 @@ Elastic Beanstalk worker tier) or a Step Functions Wait loop."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
@@ -12,9 +12,11 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
@@ -33,8 +35,10 @@ from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
     dead_letter_alarm,
+    dead_letter_metric,
     dead_letter_queue,
     oldest_message_alarm,
+    oldest_message_metric,
     work_queue,
 )
 
@@ -244,7 +248,7 @@ class PollingWorker(Construct):
         self.event_source: sources.SqsEventSource | None = None
         self.dedup_table: dynamodb.Table | None = None
         self.state_machine: sfn.StateMachine | None = None
-        self.execution_log_group = None
+        self.execution_log_group: logs.LogGroup | None = None
         self.encryption_key: kms.Key | None = None
         self.beanstalk: BeanstalkWorker | None = None
         target_input = events.RuleTargetInput.from_object(
@@ -438,7 +442,7 @@ class PollingWorker(Construct):
         self.check_function.grant_invoke(self.consumer)
         acknowledge(
             self.consumer.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
@@ -452,7 +456,7 @@ class PollingWorker(Construct):
             alarm(
                 self,
                 "ConsumerErrorsAlarm",
-                metric=self.consumer.metric_errors(period=Duration.minutes(5)),
+                metric=self.metric_errors(),
                 threshold=1,
                 description="The PollingWorker consumer crashed or timed out (item failures are retried, not counted).",
                 topic=topic,
@@ -625,7 +629,7 @@ class PollingWorker(Construct):
         )
         acknowledge(
             self.state_machine.role,
-            {  # type: ignore[arg-type]
+            {
                 "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and "
                 "related) support no resource-level permissions.",
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "LambdaInvoke may call the "
@@ -644,7 +648,7 @@ class PollingWorker(Construct):
             alarm(
                 self,
                 "FailedExecutionsAlarm",
-                metric=self.state_machine.metric_failed(period=Duration.minutes(5)),
+                metric=self.metric_failed(),
                 threshold=1,
                 description="PollingWorker executions failed (check errors or not done after max_attempts).",
                 topic=topic,
@@ -654,7 +658,7 @@ class PollingWorker(Construct):
             alarm(
                 self,
                 "TimedOutExecutionsAlarm",
-                metric=self.state_machine.metric_timed_out(period=Duration.minutes(5)),
+                metric=self.metric_timed_out(),
                 threshold=1,
                 description="PollingWorker executions timed out.",
                 topic=topic,
@@ -663,3 +667,72 @@ class PollingWorker(Construct):
         return targets.SfnStateMachine(
             self.state_machine, input=target_input, dead_letter_queue=self.dead_letter_queue
         )
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` send work items straight to the work queue (engine='sqs' only)."""
+        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
+
+    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` receive and delete messages of the work queue (engine='sqs' only)."""
+        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
+
+    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
+        move task back to the source)."""
+        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
+                resource_arns=[self.dead_letter_queue.queue_arn],
+            )
+        )
+
+    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
+        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
+        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return dead_letter_metric(self.dead_letter_queue, **props)
+
+    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
+        """Age of the oldest work item in seconds (Maximum over 1 minute) (engine='sqs' only): what the
+        ``OldestMessageAlarm`` watches."""
+        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
+
+    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
+        """Work items waiting in the work queue (Maximum over 1 minute) (engine='sqs' only)."""
+        return self._work_queue(
+            "metric_approximate_number_of_messages_visible"
+        ).metric_approximate_number_of_messages_visible(
+            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+        )
+
+    def metric_errors(self, **props: Any) -> cw.Metric:
+        """Consumer invocations that crashed or timed out (engine='sqs'; Sum over 5 minutes): what the
+        ``ConsumerErrorsAlarm`` watches."""
+        if self.consumer is None:
+            raise ValueError(f"PollingWorker {self.node.path}: metric_errors needs engine='sqs'")
+        return self.consumer.metric_errors(**{"period": Duration.minutes(5), **props})
+
+    def metric_failed(self, **props: Any) -> cw.Metric:
+        """Failed executions (engine='stepfunctions'; Sum over 5 minutes): what the
+        ``FailedExecutionsAlarm`` watches."""
+        return self._state_machine("metric_failed").metric_failed(**{"period": Duration.minutes(5), **props})
+
+    def metric_timed_out(self, **props: Any) -> cw.Metric:
+        """Timed-out executions (engine='stepfunctions'; Sum over 5 minutes): what the
+        ``TimedOutExecutionsAlarm`` watches."""
+        return self._state_machine("metric_timed_out").metric_timed_out(
+            **{"period": Duration.minutes(5), **props}
+        )
+
+    def _work_queue(self, member: str) -> sqs.Queue:
+        if self.queue is None:
+            raise ValueError(
+                f"PollingWorker {self.node.path}: {member} needs engine='sqs' (there is no work queue)"
+            )
+        return self.queue
+
+    def _state_machine(self, member: str) -> sfn.StateMachine:
+        if self.state_machine is None:
+            raise ValueError(f"PollingWorker {self.node.path}: {member} needs engine='stepfunctions'")
+        return self.state_machine

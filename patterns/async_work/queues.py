@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_kms as kms
@@ -75,14 +77,26 @@ def work_queue(
     return queue, dlq
 
 
+def dead_letter_metric(queue: sqs.IQueue, **props: Any) -> cw.Metric:
+    """Messages visible in the dead-letter ``queue`` (default: Maximum over 1 minute)."""
+    return queue.metric_approximate_number_of_messages_visible(
+        **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+    )
+
+
+def oldest_message_metric(queue: sqs.IQueue, **props: Any) -> cw.Metric:
+    """Age in seconds of the oldest message of ``queue`` (default: Maximum over 1 minute)."""
+    return queue.metric_approximate_age_of_oldest_message(
+        **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+    )
+
+
 def dead_letter_alarm(scope: Construct, id: str, *, queue: sqs.IQueue, topic: sns.ITopic | None) -> cw.Alarm:
     """ALARM as soon as one message is visible in the dead-letter queue."""
     return alarm(
         scope,
         id,
-        metric=queue.metric_approximate_number_of_messages_visible(
-            period=Duration.minutes(1), statistic="Maximum"
-        ),
+        metric=dead_letter_metric(queue),
         threshold=1,
         description="Messages in the dead-letter queue: work that failed or never finished. Inspect, then redrive.",
         topic=topic,
@@ -96,9 +110,7 @@ def oldest_message_alarm(
     return alarm(
         scope,
         id,
-        metric=queue.metric_approximate_age_of_oldest_message(
-            period=Duration.minutes(1), statistic="Maximum"
-        ),
+        metric=oldest_message_metric(queue),
         threshold=max_age.to_seconds(),
         comparison=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluation_periods=5,

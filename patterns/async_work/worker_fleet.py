@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+import jsii
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
+from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, renamed_arguments
 from .._core.arguments import checked_arguments
-from .queues import MAX_VISIBILITY_TIMEOUT_SECONDS, dead_letter_alarm, oldest_message_alarm, work_queue
+from .queues import (
+    MAX_VISIBILITY_TIMEOUT_SECONDS,
+    dead_letter_alarm,
+    dead_letter_metric,
+    oldest_message_alarm,
+    oldest_message_metric,
+    work_queue,
+)
 
 DEFAULT_IMAGE = "public.ecr.aws/aws-cli/aws-cli:latest"
 """The default worker: the AWS CLI in a shell loop that receives, logs and deletes one message at a time."""
@@ -38,11 +48,11 @@ MAX_SCALING_STEPS = 10
 """Scale-out steps at most (Application Auto Scaling allows 20 step adjustments per policy)."""
 
 
-def scaling_steps(max_tasks: int, messages_per_task: int) -> list[autoscaling.ScalingInterval]:
+def scaling_steps(max_capacity: int, messages_per_task: int) -> list[autoscaling.ScalingInterval]:
     """Exact-capacity steps: 0 tasks for an empty backlog, else ceil(backlog / messages_per_task) tasks,
-    rounded up to the next of at most ``MAX_SCALING_STEPS`` levels, up to ``max_tasks``."""
-    count = min(max_tasks, MAX_SCALING_STEPS)
-    levels = sorted({math.ceil(max_tasks * i / count) for i in range(1, count + 1)})
+    rounded up to the next of at most ``MAX_SCALING_STEPS`` levels, up to ``max_capacity``."""
+    count = min(max_capacity, MAX_SCALING_STEPS)
+    levels = sorted({math.ceil(max_capacity * i / count) for i in range(1, count + 1)})
     steps = [autoscaling.ScalingInterval(upper=0, change=0)]
     previous = 0
     for tasks in levels:
@@ -51,15 +61,17 @@ def scaling_steps(max_tasks: int, messages_per_task: int) -> list[autoscaling.Sc
     return steps
 
 
+@jsii.implements(ec2.IConnectable)
 class QueueWorkerFleet(Construct):
     """A queue (with DLQ) drained by an ECS Fargate service that scales on the backlog per task.
 
     The backlog (visible plus in-flight messages) sets the exact number of tasks:
-    ``ceil(backlog / messages_per_task)`` up to ``max_tasks``, and zero when the queue is empty, so an
+    ``ceil(backlog / messages_per_task)`` up to ``max_capacity``, and zero when the queue is empty, so an
     idle fleet costs nothing but the queue. This is the Beanstalk worker tier (the talk's t2.nano calling
     Lambda) as a managed, scale-to-zero service.
     """
 
+    @renamed_arguments("0.2.0", memory_limit_mib="memory_mib", max_tasks="max_capacity")
     @checked_arguments
     def __init__(
         self,
@@ -72,8 +84,8 @@ class QueueWorkerFleet(Construct):
         command: Sequence[str] | None = None,
         environment: Mapping[str, str] | None = None,
         cpu: int = 256,
-        memory_limit_mib: int = 512,
-        max_tasks: int = 4,
+        memory_mib: int = 512,
+        max_capacity: int = 4,
         messages_per_task: int = 10,
         visibility_timeout: Duration = Duration.minutes(5),
         max_receive_count: int = 5,
@@ -92,8 +104,8 @@ class QueueWorkerFleet(Construct):
             demo loop).
         :param environment: extra environment variables for the worker. Default none.
         :param cpu: task CPU units (256 to 16384). Default 256.
-        :param memory_limit_mib: task memory. Default 512.
-        :param max_tasks: most tasks at once, at least 1. Default 4.
+        :param memory_mib: task memory. Default 512.
+        :param max_capacity: most tasks at once, at least 1. Default 4.
         :param messages_per_task: backlog one task is expected to handle; one more task per this many
             messages. Default 10.
         :param visibility_timeout: the queue's visibility timeout (longest processing of a message).
@@ -108,11 +120,11 @@ class QueueWorkerFleet(Construct):
         """
         super().__init__(scope, id)
         problems = Problems("QueueWorkerFleet")
-        problems.between("max_tasks", max_tasks, 1, 1000)
+        problems.between("max_capacity", max_capacity, 1, 1000)
         problems.at_least("messages_per_task", messages_per_task, 1)
         problems.at_least("max_receive_count", max_receive_count, 1)
         problems.one_of("cpu", cpu, FARGATE_CPU)
-        problems.at_least("memory_limit_mib", memory_limit_mib, 512)
+        problems.at_least("memory_mib", memory_mib, 512)
         if not visibility_timeout.is_unresolved():
             problems.between(
                 "visibility_timeout", visibility_timeout.to_seconds(), 0, MAX_VISIBILITY_TIMEOUT_SECONDS
@@ -137,7 +149,7 @@ class QueueWorkerFleet(Construct):
         )
         self.log_group = log_group(self, "Logs", retention=log_retention)
         self.task_definition = ecs.FargateTaskDefinition(
-            self, "TaskDefinition", cpu=cpu, memory_limit_mib=memory_limit_mib
+            self, "TaskDefinition", cpu=cpu, memory_limit_mib=memory_mib
         )
         default_image = image is None
         self.container = self.task_definition.add_container(
@@ -196,11 +208,11 @@ class QueueWorkerFleet(Construct):
             label="Backlog (visible + in flight)",
             period=Duration.minutes(1),
         )
-        self.scaling = self.service.auto_scale_task_count(min_capacity=0, max_capacity=max_tasks)
+        self.scaling = self.service.auto_scale_task_count(min_capacity=0, max_capacity=max_capacity)
         self.scaling.scale_on_metric(
             "ScaleOnBacklog",
             metric=self.backlog,
-            scaling_steps=scaling_steps(max_tasks, messages_per_task),
+            scaling_steps=scaling_steps(max_capacity, messages_per_task),
             adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
             cooldown=Duration.minutes(1),
         )
@@ -210,3 +222,62 @@ class QueueWorkerFleet(Construct):
                 self, "OldestMessageAlarm", queue=self.queue, max_age=max_message_age, topic=alarm_topic
             ),
         ]
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` send work items straight to the work queue."""
+        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
+
+    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` receive and delete messages of the work queue."""
+        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
+
+    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
+        move task back to the source)."""
+        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
+                resource_arns=[self.dead_letter_queue.queue_arn],
+            )
+        )
+
+    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
+        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
+        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return dead_letter_metric(self.dead_letter_queue, **props)
+
+    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
+        """Age of the oldest work item in seconds (Maximum over 1 minute): what the
+        ``OldestMessageAlarm`` watches."""
+        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
+
+    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
+        """Work items waiting in the work queue (Maximum over 1 minute)."""
+        return self._work_queue(
+            "metric_approximate_number_of_messages_visible"
+        ).metric_approximate_number_of_messages_visible(
+            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+        )
+
+    def metric_backlog(self) -> cw.MathExpression:
+        """Work items visible plus in flight (Maximum over 1 minute): what the service scales on
+        (the same object as ``backlog``)."""
+        return self.backlog
+
+    def metric_cpu_utilization(self, **props: Any) -> cw.Metric:
+        """The workers' CPU utilization (``AWS/ECS``, Average over 5 minutes)."""
+        return self.service.metric_cpu_utilization(**props)
+
+    def metric_memory_utilization(self, **props: Any) -> cw.Metric:
+        """The workers' memory utilization (``AWS/ECS``, Average over 5 minutes)."""
+        return self.service.metric_memory_utilization(**props)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The workers' security group (no inbound by default): ``fleet.connections.allow_to(db, port)``."""
+        return self.service.connections
+
+    def _work_queue(self, member: str) -> sqs.Queue:
+        return self.queue

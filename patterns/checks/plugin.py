@@ -43,7 +43,7 @@ def _logical_paths(root: IConstruct) -> dict[tuple[str, str], str]:
     """
     paths: dict[tuple[str, str], str] = {}
     for construct in root.node.find_all():
-        if CfnResource.is_cfn_resource(construct):
+        if isinstance(construct, CfnResource):
             stack = Stack.of(construct)
             paths[(stack.node.path, stack.resolve(construct.logical_id))] = construct.node.path
     return paths

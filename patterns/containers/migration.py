@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import jsii
 from aws_cdk import Aws, CfnElement, CustomResource, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -41,6 +42,7 @@ MAX_TIMEOUT = Duration.minutes(55)
 """CloudFormation waits one hour at most for a custom resource; the provider needs a few minutes of margin."""
 
 
+@jsii.implements(ec2.IConnectable)
 class MigrationTask(Construct):
     """A one-off task (the application's image with a migration command) that runs to completion on
     every deployment that changes it, before the service rolls forward.
@@ -293,3 +295,9 @@ class MigrationTask(Construct):
                     },
                 },
             )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The migration task's security group (``ec2.IConnectable``): ``database.connections.allow_from(
+        migration, port)`` lets the migration reach a database."""
+        return ec2.Connections(security_groups=[self.security_group])

@@ -147,3 +147,17 @@ class ContainerRegistry(Construct):
             )
         problems.raise_if_any()
         return ecs.ContainerImage.from_ecr_repository(self.repository, tag)
+
+    # --- what aws-cdk-lib users reach for: grants -------------------------------------------------
+    def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` pull images (``ecr:BatchCheckLayerAvailability``, ``ecr:GetDownloadUrlForLayer``,
+        ``ecr:BatchGetImage`` on the repository, ``ecr:GetAuthorizationToken``)."""
+        return self.repository.grant_pull(grantee)
+
+    def grant_push(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` push images (what ``push_principal``'s role gets)."""
+        return self.repository.grant_push(grantee)
+
+    def grant_pull_push(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` pull and push images."""
+        return self.repository.grant_pull_push(grantee)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import jsii
 from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cw
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .migration import MigrationTask
 
 
+@jsii.implements(ec2.IConnectable)
 class ContainerService(Construct):
     """The run definition of one application (image, config in the environment, secrets, volumes,
     ports, command, health check, size, logs) running as an ECS service behind an Application Load
@@ -293,7 +295,6 @@ class ContainerService(Construct):
         )
 
     def _add_alarms(self, error_rate_percent: float, topic: sns.ITopic | None) -> None:
-        metrics = self.target_group.metrics
         rollback_alarm_names = [
             f"{Names.unique_id(self)}-UnhealthyTargets",
             f"{Names.unique_id(self)}-ErrorRate",
@@ -302,7 +303,7 @@ class ContainerService(Construct):
             self,
             "UnhealthyTargets",
             alarm_name=rollback_alarm_names[0],
-            metric=metrics.unhealthy_host_count(period=Duration.minutes(1), statistic="Maximum"),
+            metric=self.metric_unhealthy_host_count(),
             threshold=1,
             evaluation_periods=3,
             datapoints_to_alarm=2,
@@ -313,17 +314,7 @@ class ContainerService(Construct):
             self,
             "ErrorRate",
             alarm_name=rollback_alarm_names[1],
-            metric=cw.MathExpression(
-                expression="100 * FILL(errors, 0) / requests",
-                using_metrics={
-                    "errors": metrics.http_code_target(
-                        elbv2.HttpCodeTarget.TARGET_5XX_COUNT, statistic="Sum"
-                    ),
-                    "requests": metrics.request_count(statistic="Sum"),
-                },
-                period=Duration.minutes(1),
-                label="5xx responses (% of requests)",
-            ),
+            metric=self.metric_error_rate(),
             threshold=error_rate_percent,
             evaluation_periods=3,
             datapoints_to_alarm=2,
@@ -334,7 +325,7 @@ class ContainerService(Construct):
         self.cpu_alarm = alarm(
             self,
             "CpuHigh",
-            metric=self.service.metric_cpu_utilization(period=Duration.minutes(5)),
+            metric=self.metric_cpu_utilization(),
             threshold=90,
             evaluation_periods=3,
             description="The service's CPU stays above 90%: scaling has reached max_capacity or is too slow.",
@@ -343,7 +334,7 @@ class ContainerService(Construct):
         self.memory_alarm = alarm(
             self,
             "MemoryHigh",
-            metric=self.service.metric_memory_utilization(period=Duration.minutes(5)),
+            metric=self.metric_memory_utilization(),
             threshold=90,
             evaluation_periods=3,
             description="The service's memory stays above 90%: tasks risk being killed out of memory.",
@@ -371,3 +362,61 @@ class ContainerService(Construct):
                 ),
                 targets=[targets.SnsTopic(topic)],
             )
+
+    # --- what aws-cdk-lib users reach for: metrics and connections -------------------------------
+    @property
+    def connections(self) -> ec2.Connections:
+        """The tasks' security group (``ec2.IConnectable``): ``database.connections.allow_from(service,
+        port)``. The load balancer's is ``load_balancer.connections``."""
+        return self.service.connections
+
+    def metric_unhealthy_host_count(self, **props: Any) -> cw.Metric:
+        """Tasks failing the health check (Maximum over 1 minute): what ``unhealthy_alarm`` watches.
+        ``props`` are ``cloudwatch.MetricOptions``."""
+        return self.target_group.metrics.unhealthy_host_count(
+            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+        )
+
+    def metric_healthy_host_count(self, **props: Any) -> cw.Metric:
+        """Tasks passing the health check (Minimum over 1 minute)."""
+        return self.target_group.metrics.healthy_host_count(
+            **{"period": Duration.minutes(1), "statistic": "Minimum", **props}
+        )
+
+    def metric_http_code_target(self, code: elbv2.HttpCodeTarget, **props: Any) -> cw.Metric:
+        """Responses of the tasks with ``code`` (Sum over 1 minute)."""
+        return self.target_group.metrics.http_code_target(
+            code, **{"period": Duration.minutes(1), "statistic": "Sum", **props}
+        )
+
+    def metric_request_count(self, **props: Any) -> cw.Metric:
+        """Requests to the tasks (Sum over 1 minute)."""
+        return self.target_group.metrics.request_count(
+            **{"period": Duration.minutes(1), "statistic": "Sum", **props}
+        )
+
+    def metric_target_response_time(self, **props: Any) -> cw.Metric:
+        """The tasks' response time in seconds (p99 over 1 minute)."""
+        return self.target_group.metrics.target_response_time(
+            **{"period": Duration.minutes(1), "statistic": "p99", **props}
+        )
+
+    def metric_error_rate(self, period: Duration = Duration.minutes(1)) -> cw.MathExpression:
+        """5xx responses of the tasks as a percentage of requests: what ``error_rate_alarm`` watches."""
+        return cw.MathExpression(
+            expression="100 * FILL(errors, 0) / requests",
+            using_metrics={
+                "errors": self.metric_http_code_target(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period=period),
+                "requests": self.metric_request_count(period=period),
+            },
+            period=period,
+            label="5xx responses (% of requests)",
+        )
+
+    def metric_cpu_utilization(self, **props: Any) -> cw.Metric:
+        """The service's CPU utilization (Average over 5 minutes): what ``cpu_alarm`` watches."""
+        return self.service.metric_cpu_utilization(**{"period": Duration.minutes(5), **props})
+
+    def metric_memory_utilization(self, **props: Any) -> cw.Metric:
+        """The service's memory utilization (Average over 5 minutes): what ``memory_alarm`` watches."""
+        return self.service.metric_memory_utilization(**{"period": Duration.minutes(5), **props})

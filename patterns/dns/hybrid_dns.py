@@ -6,7 +6,9 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
+import jsii
 from aws_cdk import CustomResource, Duration, Names, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
@@ -34,6 +36,7 @@ _ORGANIZATION = re.compile(
 )
 
 
+@jsii.implements(ec2.IConnectable)
 class HybridDns(Construct):
     """Hybrid DNS with Route 53 Resolver: on-premises resolves the cloud's names, the VPCs resolve
     on-premises names, and only DNS crosses between them.
@@ -511,22 +514,18 @@ class HybridDns(Construct):
 
     def _add_alarms(self, topic: sns.ITopic | None, addresses: int) -> list[cw.Alarm]:
         created: list[cw.Alarm] = []
-        endpoints = {"Inbound": self.inbound_endpoint, "Outbound": self.outbound_endpoint}
-        for direction, endpoint in endpoints.items():
+        directions: tuple[tuple[str, Literal["inbound", "outbound"], object], ...] = (
+            ("Inbound", "inbound", self.inbound_endpoint),
+            ("Outbound", "outbound", self.outbound_endpoint),
+        )
+        for direction, key, endpoint in directions:
             if endpoint is None:
                 continue
-            dimensions = {"EndpointId": endpoint.attr_resolver_endpoint_id}
             created.append(
                 alarm(
                     self,
                     f"{direction}EndpointUnhealthy",
-                    metric=cw.Metric(
-                        namespace="AWS/Route53Resolver",
-                        metric_name="EndpointUnhealthyENICount",
-                        dimensions_map=dimensions,
-                        statistic="Maximum",
-                        period=Duration.minutes(5),
-                    ),
+                    metric=self.metric_endpoint_unhealthy_eni_count(key),
                     threshold=1,
                     evaluation_periods=2,
                     description=f"The {direction.lower()} Resolver endpoint has had a network interface in AUTO_RECOVERING "
@@ -538,13 +537,7 @@ class HybridDns(Construct):
                 alarm(
                     self,
                     f"{direction}EndpointDegraded",
-                    metric=cw.Metric(
-                        namespace="AWS/Route53Resolver",
-                        metric_name="EndpointHealthyENICount",
-                        dimensions_map=dimensions,
-                        statistic="Minimum",
-                        period=Duration.minutes(5),
-                    ),
+                    metric=self.metric_endpoint_healthy_eni_count(key),
                     threshold=addresses,
                     comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
                     evaluation_periods=2,
@@ -555,8 +548,71 @@ class HybridDns(Construct):
             )
         return created
 
+    # --- what aws-cdk-lib users reach for: metrics and connections --------------------------------
+    def metric(
+        self, metric_name: str, direction: Literal["inbound", "outbound"] = "inbound", **props: Any
+    ) -> cw.Metric:
+        """An ``AWS/Route53Resolver`` metric of the inbound or outbound endpoint (dimension
+        ``EndpointId``). ``props`` are ``cloudwatch.MetricOptions`` (default: Sum over 5 minutes)."""
+        if direction not in ("inbound", "outbound"):
+            raise ValueError(
+                f"HybridDns {self.node.path}: direction={direction!r}: must be 'inbound' or 'outbound'"
+            )
+        endpoint = self.inbound_endpoint if direction == "inbound" else self.outbound_endpoint
+        if endpoint is None:
+            raise ValueError(
+                f"HybridDns {self.node.path}: direction={direction!r}: there is no outbound endpoint "
+                "(no on_premises_domains)"
+            )
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/Route53Resolver",
+            metric_name=metric_name,
+            dimensions_map={"EndpointId": endpoint.attr_resolver_endpoint_id},
+            **options,
+        )
 
-def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict:
+    def metric_endpoint_unhealthy_eni_count(
+        self, direction: Literal["inbound", "outbound"] = "inbound", **props: Any
+    ) -> cw.Metric:
+        """Endpoint network interfaces in AUTO_RECOVERING (Maximum over 5 minutes): what
+        ``<Direction>EndpointUnhealthy`` watches."""
+        return self.metric("EndpointUnhealthyENICount", direction, **{"statistic": "Maximum", **props})
+
+    def metric_endpoint_healthy_eni_count(
+        self, direction: Literal["inbound", "outbound"] = "inbound", **props: Any
+    ) -> cw.Metric:
+        """Healthy endpoint network interfaces (Minimum over 5 minutes): what
+        ``<Direction>EndpointDegraded`` watches."""
+        return self.metric("EndpointHealthyENICount", direction, **{"statistic": "Minimum", **props})
+
+    def metric_query_volume(
+        self, direction: Literal["inbound", "outbound"] = "inbound", **props: Any
+    ) -> cw.Metric:
+        """DNS queries through the endpoint (``InboundQueryVolume`` / ``OutboundQueryVolume``, Sum over
+        5 minutes)."""
+        return self.metric(f"{direction.capitalize()}QueryVolume", direction, **props)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The inbound endpoint's security group, default port TCP 53 (``ec2.IConnectable``): let another
+        network resolve cloud names with ``dns.connections.allow_default_port_from(peer)`` (add UDP 53
+        with ``allow_from(peer, ec2.Port.udp(53))``)."""
+        return ec2.Connections(
+            security_groups=[self.inbound_security_group], default_port=ec2.Port.tcp(DNS_PORT)
+        )
+
+    @property
+    def outbound_connections(self) -> ec2.Connections | None:
+        """The outbound endpoint's security group (``None`` without ``on_premises_domains``)."""
+        if self.outbound_security_group is None:
+            return None
+        return ec2.Connections(
+            security_groups=[self.outbound_security_group], default_port=ec2.Port.tcp(DNS_PORT)
+        )
+
+
+def _selection_kwargs(selection: ec2.SubnetSelection | None) -> dict[str, Any]:
     """``select_subnets`` keyword arguments; by default one private subnet per AZ."""
     if selection is None:
         return {"one_per_az": True}

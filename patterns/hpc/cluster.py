@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import jsii
 from aws_cdk import Duration, Size, Token
 from aws_cdk import aws_batch as batch
 from aws_cdk import aws_ec2 as ec2
@@ -38,6 +39,7 @@ RUNNABLE_REASONS = (
 )
 
 
+@jsii.implements(ec2.IConnectable)
 class TrainingCluster(Construct):
     """AWS Batch for deep-learning training: GPU instances start when a job is queued and stop when
     the queue is empty (minimum 0 vCPUs), capped by ``max_vcpus`` as a budget guard.
@@ -480,6 +482,29 @@ class TrainingCluster(Construct):
                 ],
             )
         return template
+
+    # --- what aws-cdk-lib users reach for: grants and connections ----------------------------------
+    def grant_submit_job(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` submit jobs of this cluster's job definitions to its two queues
+        (``batch:SubmitJob`` on the queues and the definitions, as ``JobDefinition.grant_submit_job``)."""
+        definitions: list[batch.IJobDefinition] = [self.gpu_job_definition, self.preprocess_job_definition]
+        if self.multi_node_job_definition is not None:
+            definitions.append(self.multi_node_job_definition)
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["batch:SubmitJob"],
+            resource_arns=[
+                self.job_queue.job_queue_arn,
+                self.preprocess_queue.job_queue_arn,
+                *(definition.job_definition_arn for definition in definitions),
+            ],
+        )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The GPU nodes' security group (``ec2.IConnectable``): ``database.connections.allow_from(
+        cluster, port)``."""
+        return ec2.Connections(security_groups=[self.security_group])
 
 
 def is_number_token(value: object) -> bool:

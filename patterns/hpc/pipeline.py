@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -212,7 +213,7 @@ class TrainingPipeline(Construct):
         self.event_bus.grant_put_events_to(self.publish_function)
         acknowledge(
             self.publish_function.role,
-            {  # type: ignore[arg-type]
+            {
                 "AwsSolutions-IAM5[Action::s3:GetObject*]": "The function copies any artifact of the listed "
                 "buckets; the key is only known per run.",
                 "AwsSolutions-IAM5[Action::s3:GetBucket*]": "grant_read's bucket-level reads on the listed buckets.",
@@ -347,7 +348,7 @@ class TrainingPipeline(Construct):
             alarm(
                 self,
                 "RunsFailed",
-                metric=self.state_machine.metric_failed(period=Duration.minutes(5), statistic="Sum"),
+                metric=self.metric_failed(),
                 threshold=1,
                 description="A training run failed (see the workflow's execution history)",
                 topic=alarm_topic,
@@ -461,3 +462,28 @@ class TrainingPipeline(Construct):
             },
         )
         return api
+
+    # --- what aws-cdk-lib users reach for: grants and metrics --------------------------------------
+    def grant_read_models(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read published models (the model bucket)."""
+        return self.model_bucket.grant_read(grantee)
+
+    def grant_read_model_parameter(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the SSM parameter that names the current model (a serving task)."""
+        return self.model_parameter.grant_read(grantee)
+
+    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` start a training run (``states:StartExecution`` on the workflow)."""
+        return self.state_machine.grant_start_execution(grantee)
+
+    def metric_failed(self, **props: Any) -> cw.Metric:
+        """Failed runs (Sum over 5 minutes): what the ``RunsFailed`` alarm watches."""
+        return self.state_machine.metric_failed(
+            **{"period": Duration.minutes(5), "statistic": "Sum", **props}
+        )
+
+    def metric_succeeded(self, **props: Any) -> cw.Metric:
+        """Runs that succeeded (Sum over 5 minutes)."""
+        return self.state_machine.metric_succeeded(
+            **{"period": Duration.minutes(5), "statistic": "Sum", **props}
+        )

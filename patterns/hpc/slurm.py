@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import jsii
 from aws_cdk import CfnResource, CfnStack, Fn, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
@@ -129,6 +130,7 @@ def _arm(instance_type: str) -> bool:
     return bool(match and "g" in match["attributes"])
 
 
+@jsii.implements(ec2.IConnectable)
 class SlurmCluster(Construct):
     """A Slurm cluster (AWS ParallelCluster 3) as part of this stack: cfncluster's descendant, for
     teams that want ``sbatch``/``srun`` rather than Batch job definitions.
@@ -491,6 +493,12 @@ class SlurmCluster(Construct):
             "MountDir": lustre.mount_dir,
             "FsxLustreSettings": settings,
         }
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The additional security group of the head and compute nodes (``ec2.IConnectable``):
+        ``database.connections.allow_from(slurm, port)``."""
+        return ec2.Connections(security_groups=[self.security_group])
 
 
 __all__ = [

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import jsii
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -35,6 +39,7 @@ def lustre_capacity_problem(capacity_gib: int) -> str | None:
     return "Lustre (SCRATCH_2, PERSISTENT_2 SSD) takes 1200 GiB or a multiple of 2400 GiB (2400, 4800, ...)"
 
 
+@jsii.implements(ec2.IConnectable)
 class TrainingStorage(Construct):
     """Where training data lives: an S3 bucket of data sets (the durable copy), an S3 bucket of model
     artifacts, and an FSx for Lustre file system in one subnet that presents the data-set bucket as a
@@ -136,7 +141,7 @@ class TrainingStorage(Construct):
         for port in LUSTRE_PORTS:
             self.security_group.add_ingress_rule(self.security_group, port, "Lustre between file servers")
             self.security_group.add_egress_rule(self.security_group, port, "Lustre between file servers")
-        scratch_link: dict[str, object] = {}
+        scratch_link: dict[str, Any] = {}
         if not persistent:
             scratch_link = {
                 "import_path": self.data_repository_path,
@@ -182,13 +187,7 @@ class TrainingStorage(Construct):
             alarm(
                 self,
                 "FreeCapacityLow",
-                metric=cw.Metric(
-                    namespace="AWS/FSx",
-                    metric_name="FreeDataStorageCapacity",
-                    dimensions_map={"FileSystemId": self.file_system.file_system_id},
-                    statistic="Minimum",
-                    period=Duration.minutes(5),
-                ),
+                metric=self.metric_free_data_storage_capacity(),
                 threshold=threshold,
                 comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
                 evaluation_periods=3,
@@ -204,3 +203,40 @@ class TrainingStorage(Construct):
         for port in LUSTRE_PORTS:
             self.security_group.connections.allow_from(clients, port, "Lustre clients")
             self.security_group.connections.allow_to(clients, port, "Lustre servers to clients")
+
+    # --- what aws-cdk-lib users reach for: grants, metrics, connections ---------------------------
+    def grant_read_data_sets(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the data set bucket."""
+        return self.data_set_bucket.grant_read(grantee)
+
+    def grant_read_write_data_sets(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read and write the data set bucket (an ingestion job)."""
+        return self.data_set_bucket.grant_read_write(grantee)
+
+    def grant_read_models(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the model bucket (a serving service)."""
+        return self.model_bucket.grant_read(grantee)
+
+    def grant_read_write_models(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read and write the model bucket (a training job)."""
+        return self.model_bucket.grant_read_write(grantee)
+
+    def metric(self, metric_name: str, **props: Any) -> cw.Metric:
+        """An ``AWS/FSx`` metric of the file system (``props``: ``cloudwatch.MetricOptions``)."""
+        options: dict[str, Any] = {"period": Duration.minutes(5), "statistic": "Average", **props}
+        return cw.Metric(
+            namespace="AWS/FSx",
+            metric_name=metric_name,
+            dimensions_map={"FileSystemId": self.file_system.file_system_id},
+            **options,
+        )
+
+    def metric_free_data_storage_capacity(self, **props: Any) -> cw.Metric:
+        """Free bytes of the file system (Minimum over 5 minutes): what ``FreeCapacityLow`` watches."""
+        return self.metric("FreeDataStorageCapacity", **{"statistic": "Minimum", **props})
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The file system's security group (``ec2.IConnectable``, default port range TCP 988-1023). To
+        mount it, prefer ``allow_clients(clients)``: Lustre needs its ports both ways."""
+        return self.file_system.connections

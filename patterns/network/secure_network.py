@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import jsii
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
@@ -66,6 +68,7 @@ def _allocate(vpc: ipaddress.IPv4Network, masks: Sequence[int]) -> bool:
     return True
 
 
+@jsii.implements(ec2.IConnectable)
 class SecureNetwork(Construct):
     """A VPC with public, private (egress through NAT) and isolated tiers in two or more AZs.
 
@@ -134,7 +137,7 @@ class SecureNetwork(Construct):
             problems.require(len(set(azs)) == len(azs), "availability_zones", azs, "AZs must be distinct")
         else:
             problems.at_least("max_azs", max_azs, 2)
-        if vpc_network is not None and az_count >= 2:
+        if isinstance(vpc_network, ipaddress.IPv4Network) and az_count >= 2:
             masks = [PUBLIC_MASK] * az_count + [PRIVATE_MASK] * az_count + [ISOLATED_MASK] * az_count
             problems.require(
                 _allocate(vpc_network, masks),
@@ -165,9 +168,9 @@ class SecureNetwork(Construct):
                 problems.add("vpn", vpn, "static routing (no bgp_asn) needs on_premises_cidrs to route to")
             for inside in vpn.tunnel_inside_cidrs:
                 net = problems.cidr("vpn.tunnel_inside_cidrs", inside)
-                if net is not None:
+                if isinstance(net, ipaddress.IPv4Network):
                     problems.require(
-                        net.prefixlen == 30 and net.subnet_of(ipaddress.ip_network("169.254.0.0/16")),
+                        net.prefixlen == 30 and net.subnet_of(ipaddress.IPv4Network("169.254.0.0/16")),
                         "vpn.tunnel_inside_cidrs",
                         inside,
                         "must be a /30 inside 169.254.0.0/16",
@@ -238,7 +241,7 @@ class SecureNetwork(Construct):
                 service=INTERFACE_ENDPOINTS[name],
                 subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
                 private_dns_enabled=True,
-                security_groups=[self.endpoint_security_group],
+                security_groups=[self.endpoint_security_group] if self.endpoint_security_group else None,
                 open=False,
             )
         self._add_nacls(list(egress_ports), list(public_ingress_ports))
@@ -350,13 +353,7 @@ class SecureNetwork(Construct):
                 alarm(
                     self,
                     f"NatPortAllocationErrors{index}",
-                    metric=cw.Metric(
-                        namespace="AWS/NATGateway",
-                        metric_name="ErrorPortAllocation",
-                        dimensions_map={"NatGatewayId": nat.ref},
-                        statistic="Sum",
-                        period=Duration.minutes(5),
-                    ),
+                    metric=self.metric_error_port_allocation(index),
                     threshold=1,
                     description="The NAT gateway could not allocate a source port: connections from the private "
                     "tier are failing. Add a NAT gateway per AZ or spread the traffic.",
@@ -368,13 +365,7 @@ class SecureNetwork(Construct):
                 alarm(
                     self,
                     "VpnTunnelDown",
-                    metric=cw.Metric(
-                        namespace="AWS/VPN",
-                        metric_name="TunnelState",
-                        dimensions_map={"VpnId": self.vpn_connection.ref},
-                        statistic="Maximum",
-                        period=Duration.minutes(5),
-                    ),
+                    metric=self.metric_tunnel_state(),
                     threshold=1,
                     comparison=cw.ComparisonOperator.LESS_THAN_THRESHOLD,
                     evaluation_periods=3,
@@ -384,3 +375,48 @@ class SecureNetwork(Construct):
                 )
             )
         return created
+
+    # --- what aws-cdk-lib users reach for: metrics and connections --------------------------------
+    def metric_error_port_allocation(self, nat_index: int = 0, **props: Any) -> cw.Metric:
+        """``AWS/NATGateway`` ``ErrorPortAllocation`` of the NAT gateway in public subnet ``nat_index``
+        (Sum over 5 minutes): what ``NatPortAllocationErrors<index>`` watches. ``props`` are
+        ``cloudwatch.MetricOptions``."""
+        subnets = self.vpc.public_subnets
+        nat = subnets[nat_index].node.try_find_child("NATGateway") if 0 <= nat_index < len(subnets) else None
+        if not isinstance(nat, ec2.CfnNatGateway):
+            raise ValueError(
+                f"SecureNetwork {self.node.path}: nat_index={nat_index}: no NAT gateway in that public subnet"
+            )
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/NATGateway",
+            metric_name="ErrorPortAllocation",
+            dimensions_map={"NatGatewayId": nat.ref},
+            **options,
+        )
+
+    def metric_tunnel_state(self, **props: Any) -> cw.Metric:
+        """``AWS/VPN`` ``TunnelState`` of the VPN connection (1 when a tunnel is up; Maximum over 5
+        minutes): what ``VpnTunnelDown`` watches."""
+        if self.vpn_connection is None:
+            raise ValueError(
+                f"SecureNetwork {self.node.path}: metric_tunnel_state needs a VPN (vpn=SiteToSiteVpn(...))"
+            )
+        options: dict[str, Any] = {"statistic": "Maximum", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/VPN",
+            metric_name="TunnelState",
+            dimensions_map={"VpnId": self.vpn_connection.ref},
+            **options,
+        )
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The interface endpoints' security group, default port TCP 443 (``ec2.IConnectable``). It admits
+        the VPC's CIDR already; add a peered network with ``network.connections.allow_default_port_from(
+        peer)``."""
+        if self.endpoint_security_group is None:
+            raise ValueError(
+                f"SecureNetwork {self.node.path}: connections needs interface endpoints (interface_endpoints=[])"
+            )
+        return ec2.Connections(security_groups=[self.endpoint_security_group], default_port=ec2.Port.tcp(443))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
@@ -252,7 +253,7 @@ class ComplianceBaseline(Construct):
         if inventory_schedule is not None:
             self.inventory = inventory_association(self, "Inventory", schedule=inventory_schedule)
 
-    def grant_session_logging(self, grantee: iam.IGrantable) -> None:
+    def grant_session_logging(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let an instance role stream Session Manager logs to the encrypted log group (and, with
         ``encrypt_session_data``, decrypt session data). Attach it to your instance roles next to
         ``AmazonSSMManagedInstanceCore``."""
@@ -261,7 +262,7 @@ class ComplianceBaseline(Construct):
                 "ComplianceBaseline.grant_session_logging: session_manager_preferences=False "
                 "created no session log group"
             )
-        iam.Grant.add_to_principal(
+        grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=[
                 "logs:CreateLogStream",
@@ -272,9 +273,15 @@ class ComplianceBaseline(Construct):
             resource_arns=[self.session_log_group.log_group_arn],
         )
         # The agent checks that the group is encrypted before it streams (DescribeLogGroups lists by prefix).
-        iam.Grant.add_to_principal(grantee=grantee, actions=["logs:DescribeLogGroups"], resource_arns=["*"])
-        self.session_key.grant_decrypt(grantee)
-        self.session_key.grant(grantee, "kms:GenerateDataKey")
+        return (
+            grant.combine(
+                iam.Grant.add_to_principal(
+                    grantee=grantee, actions=["logs:DescribeLogGroups"], resource_arns=["*"]
+                )
+            )
+            .combine(self.session_key.grant_decrypt(grantee))
+            .combine(self.session_key.grant(grantee, "kms:GenerateDataKey"))
+        )
 
     def _add_recorder(
         self,
@@ -425,7 +432,7 @@ class ComplianceBaseline(Construct):
             alarm(
                 self,
                 "PublicDnsRuleErrors",
-                metric=function.metric_errors(period=Duration.minutes(5), statistic="Sum"),
+                metric=self.metric_public_dns_rule_errors(),
                 threshold=1,
                 description="The public-DNS Config rule failed: public hosted zones are not being evaluated. "
                 "See the function's log group.",
@@ -494,4 +501,16 @@ class ComplianceBaseline(Construct):
                     ),
                 )
             ],
+        )
+
+    # --- what aws-cdk-lib users reach for: metrics ------------------------------------------------
+    def metric_public_dns_rule_errors(self, **props: Any) -> cw.Metric:
+        """Errors of the public-DNS Config rule's function (Sum over 5 minutes): what
+        ``PublicDnsRuleErrors`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        if self.public_dns_function is None:
+            raise ValueError(
+                f"ComplianceBaseline {self.node.path}: metric_public_dns_rule_errors needs public_dns_rule=True"
+            )
+        return self.public_dns_function.metric_errors(
+            **{"period": Duration.minutes(5), "statistic": "Sum", **props}
         )

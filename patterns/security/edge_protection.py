@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import ArnFormat, Duration, Names, Stack, Token
 from aws_cdk import aws_cloudwatch as cw
@@ -277,16 +278,7 @@ class EdgeProtection(Construct):
             for index, arn in enumerate(shield_advanced_resource_arns)
         ]
 
-        dimensions = {"WebACL": self.web_acl_name, "Rule": "ALL"}
-        if scope_type == "REGIONAL":
-            dimensions["Region"] = stack.region
-        self.blocked_requests_metric = cw.Metric(
-            namespace="AWS/WAFV2",
-            metric_name="BlockedRequests",
-            dimensions_map=dimensions,
-            statistic="Sum",
-            period=Duration.minutes(5),
-        )
+        self.blocked_requests_metric = self.metric_blocked_requests()
         self.alarms: list[cw.Alarm] = [
             alarm(
                 self,
@@ -394,8 +386,8 @@ class EdgeProtection(Construct):
         priority: int,
         statement: wafv2.CfnWebACL.StatementProperty,
         *,
-        action: dict | None = None,
-        override_action: dict | None = None,
+        action: dict[str, Any] | None = None,
+        override_action: dict[str, Any] | None = None,
     ) -> wafv2.CfnWebACL.RuleProperty:
         return wafv2.CfnWebACL.RuleProperty(
             name=name,
@@ -407,7 +399,7 @@ class EdgeProtection(Construct):
         )
 
     @staticmethod
-    def _blocked_only_filter() -> dict:
+    def _blocked_only_filter() -> dict[str, Any]:
         # LoggingFilter is untyped in the L1 (``Any``): it is written in CloudFormation's own casing.
         return {
             "DefaultBehavior": "DROP",
@@ -422,3 +414,22 @@ class EdgeProtection(Construct):
                 }
             ],
         }
+
+    # --- what aws-cdk-lib users reach for: metrics ------------------------------------------------
+    def metric(self, metric_name: str, *, rule: str = "ALL", **props: Any) -> cw.Metric:
+        """An ``AWS/WAFV2`` metric of the web ACL (dimensions ``WebACL``, ``Rule``, and ``Region`` for a
+        REGIONAL ACL; a CLOUDFRONT ACL's metrics are in us-east-1). ``props`` are
+        ``cloudwatch.MetricOptions`` (default: Sum over 5 minutes)."""
+        dimensions = {"WebACL": self.web_acl_name, "Rule": rule}
+        if self.scope_type == "REGIONAL":
+            dimensions["Region"] = Stack.of(self).region
+        options: dict[str, Any] = {"statistic": "Sum", "period": Duration.minutes(5), **props}
+        return cw.Metric(namespace="AWS/WAFV2", metric_name=metric_name, dimensions_map=dimensions, **options)
+
+    def metric_blocked_requests(self, **props: Any) -> cw.Metric:
+        """Requests the web ACL blocked (all rules): what ``BlockedRequestsSpike`` watches."""
+        return self.metric("BlockedRequests", **props)
+
+    def metric_allowed_requests(self, **props: Any) -> cw.Metric:
+        """Requests the web ACL allowed (all rules)."""
+        return self.metric("AllowedRequests", **props)

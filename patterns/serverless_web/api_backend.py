@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 from aws_cdk import Duration, RemovalPolicy, Stack
@@ -28,6 +29,7 @@ from .._core import (
     log_group,
     nag_ref,
     python_function,
+    renamed_arguments,
 )
 from .._core.arguments import checked_arguments
 from .options import (
@@ -88,6 +90,7 @@ class ApiBackend(Construct):
     ``AWS_IAM`` authorization (requests signed with SigV4 using the identity pool's credentials).
     """
 
+    @renamed_arguments("0.2.0", table_encryption_key="encryption_key")
     @checked_arguments
     def __init__(
         self,
@@ -103,7 +106,7 @@ class ApiBackend(Construct):
         threat_protection: bool = True,
         identity_providers: Sequence[IdentityProvider] = (),
         twitter_login: TwitterLogin | None = None,
-        table_encryption_key: kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         throttling_rate_limit: float = 50,
         throttling_burst_limit: int = 100,
@@ -134,7 +137,7 @@ class ApiBackend(Construct):
             providers, no unauthenticated identities) whose authenticated role may only invoke the
             ``AWS_IAM`` methods ``GET``/``PUT /iam/items/{id}``. Default: no identity pool, no
             ``/iam`` routes.
-        :param table_encryption_key: customer-managed KMS key for the table. Default: AWS managed key.
+        :param encryption_key: customer-managed KMS key for the table. Default: AWS managed key.
         :param removal_policy: for the table, the user pool and the identity pool. Default: retained.
         :param throttling_rate_limit: steady requests per second for the whole stage. Default 50.
         :param throttling_burst_limit: burst size. Default 100.
@@ -205,9 +208,9 @@ class ApiBackend(Construct):
                 point_in_time_recovery_enabled=True
             ),
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED
-            if table_encryption_key
+            if encryption_key
             else dynamodb.TableEncryption.AWS_MANAGED,
-            encryption_key=table_encryption_key,
+            encryption_key=encryption_key,
             removal_policy=removal_policy,
         )
 
@@ -252,7 +255,7 @@ class ApiBackend(Construct):
             )
         if pool_findings:
             acknowledge(self.user_pool, pool_findings)
-        self.identity_providers: list[cognito.UserPoolIdentityProviderBase] = [
+        self.identity_providers: list[cognito.IUserPoolIdentityProvider] = [
             self._identity_provider(provider) for provider in identity_providers
         ]
         self.user_pool_domain = self.user_pool.add_domain(
@@ -308,11 +311,11 @@ class ApiBackend(Construct):
         self.table.grant(self.write_function, "dynamodb:PutItem")
         if self.table.encryption_key is not None:
             # Table.grant (unlike grant_write_data) leaves the customer-managed key out: without this,
-            # every PutItem on a table encrypted with table_encryption_key fails with AccessDenied.
+            # every PutItem on a table encrypted with encryption_key fails with AccessDenied.
             self.table.encryption_key.grant_encrypt_decrypt(self.write_function)
             acknowledge(
                 self.write_function.role,
-                {  # type: ignore[arg-type]
+                {
                     "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "DynamoDB encrypts the item "
                     "with the table's customer-managed key on the writer's behalf (scoped to that key).",
                     "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "Part of the encrypt/decrypt grant on the "
@@ -411,7 +414,7 @@ class ApiBackend(Construct):
             ),
         )
         item = self.api.root.add_resource("items").add_resource("{id}")
-        common = dict(
+        common: dict[str, Any] = dict(
             authorizer=self.authorizer,
             authorization_type=apigw.AuthorizationType.COGNITO,
             request_validator=self.validator,
@@ -441,7 +444,7 @@ class ApiBackend(Construct):
             alarm(
                 self,
                 "ServerErrorsAlarm",
-                metric=self.api.metric_server_error(period=five, statistic="Sum"),
+                metric=self.metric_server_error(),
                 threshold=server_error_threshold,
                 description=f"{self.node.path}: at least {server_error_threshold} API 5xx responses in 5 minutes",
                 topic=alarm_topic,
@@ -449,7 +452,7 @@ class ApiBackend(Construct):
             alarm(
                 self,
                 "LatencyAlarm",
-                metric=self.api.metric_latency(period=five, statistic="p99"),
+                metric=self.metric_latency(),
                 threshold=latency_threshold.to_milliseconds(),
                 evaluation_periods=3,
                 datapoints_to_alarm=2,
@@ -500,7 +503,7 @@ class ApiBackend(Construct):
         )
         acknowledge(
             self.write_function.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(bucket)}/{prefix}*]": "The write handler deletes the rendered page of the item it changed; item ids are data.",
             },
         )
@@ -592,7 +595,7 @@ class ApiBackend(Construct):
             roles={"authenticated": self.authenticated_role.role_arn},
         )
 
-    def _identity_provider(self, provider: IdentityProvider) -> cognito.UserPoolIdentityProviderBase:
+    def _identity_provider(self, provider: IdentityProvider) -> cognito.IUserPoolIdentityProvider:
         pool = self.user_pool
         if isinstance(provider, GoogleLogin):
             return cognito.UserPoolIdentityProviderGoogle(
@@ -649,6 +652,36 @@ class ApiBackend(Construct):
             scopes=list(provider.scopes),
             attribute_mapping=cognito.AttributeMapping(email=cognito.ProviderAttribute.other("email")),
         )
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_read_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the items table (and decrypt with its key, if it has one of its own)."""
+        return self.table.grant_read_data(grantee)
+
+    def grant_write_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` write items to the table."""
+        return self.table.grant_write_data(grantee)
+
+    def grant_read_write_data(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read and write items of the table."""
+        return self.table.grant_read_write_data(grantee)
+
+    def metric_server_error(self, **props: Any) -> cw.Metric:
+        """API 5xx responses (``AWS/ApiGateway`` ``5XXError``; default: Sum over 5 minutes), what the
+        ``ServerErrorsAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return self.api.metric_server_error(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
+
+    def metric_client_error(self, **props: Any) -> cw.Metric:
+        """API 4xx responses (``4XXError``; default: Sum over 5 minutes)."""
+        return self.api.metric_client_error(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
+
+    def metric_latency(self, **props: Any) -> cw.Metric:
+        """API latency in ms (``Latency``; default: p99 over 5 minutes), what the ``LatencyAlarm`` watches."""
+        return self.api.metric_latency(**{"statistic": "p99", "period": Duration.minutes(5), **props})
+
+    def metric_count(self, **props: Any) -> cw.Metric:
+        """API requests (``Count``; default: Sum over 5 minutes)."""
+        return self.api.metric_count(**{"statistic": "Sum", "period": Duration.minutes(5), **props})
 
 
 def _as_nag_prints(scope: Construct, value: str) -> str:

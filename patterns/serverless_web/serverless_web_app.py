@@ -100,7 +100,7 @@ class ServerlessWebApp(Construct):
             threat_protection=threat_protection,
             identity_providers=identity_providers,
             twitter_login=twitter_login,
-            table_encryption_key=table_encryption_key,
+            encryption_key=table_encryption_key,
             removal_policy=removal_policy,
             web_acl_arn=api_web_acl_arn,
             alarm_topic=alarm_topic,

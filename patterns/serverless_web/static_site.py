@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Annotations, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
@@ -30,6 +31,7 @@ from .._core import (
     logging_target,
     nag_ref,
     python_function,
+    renamed_arguments,
     secure_bucket,
 )
 from .._core.arguments import checked_arguments
@@ -88,6 +90,7 @@ class StaticSite(Construct):
     is the cache, so deleting an object makes the next request render it again.
     """
 
+    @renamed_arguments("0.2.0", bucket_encryption_key="encryption_key")
     @checked_arguments
     def __init__(
         self,
@@ -95,7 +98,7 @@ class StaticSite(Construct):
         id: str,
         *,
         bucket: s3.IBucket | None = None,
-        bucket_encryption_key: kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
         domain: SiteDomain | None = None,
         certificate_arn: str | None = None,
@@ -115,9 +118,9 @@ class StaticSite(Construct):
     ) -> None:
         """
         :param bucket: the content bucket. Default: a new private bucket (SSE-S3, versioned, TLS only,
-            server access logs, retained). Cannot be combined with ``bucket_encryption_key`` or
+            server access logs, retained). Cannot be combined with ``encryption_key`` or
             ``removal_policy``, which only shape a new bucket.
-        :param bucket_encryption_key: KMS key for a new content bucket. Default: SSE-S3.
+        :param encryption_key: KMS key for a new content bucket. Default: SSE-S3.
         :param removal_policy: what happens to the new content bucket and the log bucket on stack
             deletion. Default: retained.
         :param domain: a custom domain (``SiteDomain``): alias A/AAAA records in its hosted zone and,
@@ -153,7 +156,7 @@ class StaticSite(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         problems = Problems("StaticSite")
-        problems.conflict("bucket", bucket, "bucket_encryption_key", bucket_encryption_key)
+        problems.conflict("bucket", bucket, "encryption_key", encryption_key)
         problems.conflict("bucket", bucket, "removal_policy", removal_policy)
         if edge is not None:
             problems.conflict("web_acl_arn", web_acl_arn, "edge", edge.node.path)
@@ -242,7 +245,7 @@ class StaticSite(Construct):
         self.render_path_pattern = render_path_pattern
         self.render_prefix = render_path_pattern[1:-1]
         self.bucket: s3.IBucket = bucket or secure_bucket(
-            self, "Content", removal_policy=policy, encryption_key=bucket_encryption_key
+            self, "Content", removal_policy=policy, encryption_key=encryption_key
         )
         self.log_bucket = s3.Bucket(
             self,
@@ -458,7 +461,7 @@ class StaticSite(Construct):
             self.bucket.encryption_key.grant_encrypt(renderer)
         acknowledge(
             renderer.role,
-            {  # type: ignore[arg-type]
+            {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.bucket)}/{self.render_prefix}*]": "The renderer writes any page under the rendered prefix; page names are data, unknown at deploy time.",
             },
         )
@@ -490,3 +493,48 @@ class StaticSite(Construct):
                 )
             )
         return renderer
+
+    # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the site's content (``s3:GetObject*``, ``s3:GetBucket*``, ``s3:List*``)."""
+        return self.bucket.grant_read(grantee)
+
+    def grant_put(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` upload content (``s3:PutObject``, ``s3:PutObjectLegalHold``, ``s3:PutObjectRetention``,
+        ``s3:PutObjectTagging``, ``s3:PutObjectVersionTagging``, ``s3:Abort*``)."""
+        return self.bucket.grant_put(grantee)
+
+    def grant_publish(self, grantee: iam.IGrantable) -> iam.Grant:
+        """What a CI job needs to publish a new version of the site (``aws s3 sync --delete`` then an
+        invalidation): read, write and delete the content, and ``cloudfront:CreateInvalidation`` on the
+        distribution."""
+        return (
+            self.bucket.grant_read_write(grantee)
+            .combine(self.bucket.grant_delete(grantee))
+            .combine(self.distribution.grant_create_invalidation(grantee))
+        )
+
+    def metric(self, metric_name: str, **props: Any) -> cw.Metric:
+        """A CloudFront metric of the distribution (``AWS/CloudFront``, dimensions ``DistributionId`` and
+        ``Region=Global``; aws-cdk-lib's ``Distribution.metric*`` omit ``Region``). CloudFront publishes
+        it in us-east-1 only: pass ``region="us-east-1"`` for a dashboard in another region. ``props``
+        are ``cloudwatch.MetricOptions`` (default: Average over 5 minutes)."""
+        options: dict[str, Any] = {"statistic": "Average", "period": Duration.minutes(5), **props}
+        return cw.Metric(
+            namespace="AWS/CloudFront",
+            metric_name=metric_name,
+            dimensions_map={"DistributionId": self.distribution.distribution_id, "Region": "Global"},
+            **options,
+        )
+
+    def metric5xx_error_rate(self, **props: Any) -> cw.Metric:
+        """Percentage of viewer requests answered with a 5xx (what the ``ErrorRateAlarm`` watches)."""
+        return self.metric("5xxErrorRate", **props)
+
+    def metric4xx_error_rate(self, **props: Any) -> cw.Metric:
+        """Percentage of viewer requests answered with a 4xx."""
+        return self.metric("4xxErrorRate", **props)
+
+    def metric_requests(self, **props: Any) -> cw.Metric:
+        """Viewer requests (default: Sum over 5 minutes)."""
+        return self.metric("Requests", **{"statistic": "Sum", **props})

@@ -699,8 +699,8 @@ class TestFleetOptions:
             command=["worker", "--drain"],
             environment={"MODE": "batch"},
             cpu=1024,
-            memory_limit_mib=2048,
-            max_tasks=30,
+            memory_mib=2048,
+            max_capacity=30,
             messages_per_task=5,
             visibility_timeout=Duration.minutes(15),
             max_receive_count=2,
@@ -730,7 +730,7 @@ class TestFleetOptions:
         [task] = template_of(stack).find_resources("AWS::ECS::TaskDefinition").values()
         assert "Command" not in task["Properties"]["ContainerDefinitions"][0]
 
-    def test_scaling_steps_are_capped_and_reach_max_tasks(self) -> None:
+    def test_scaling_steps_are_capped_and_reach_max_capacity(self) -> None:
         steps = scaling_steps(30, 5)
         assert steps[0].upper == 0 and steps[0].change == 0
         assert len(steps) == 11 and steps[-1].change == 30
@@ -742,10 +742,10 @@ class TestFleetOptions:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"max_tasks": 0}, r"max_tasks=0: must be between 1 and 1000"),
+            ({"max_capacity": 0}, r"max_capacity=0: must be between 1 and 1000"),
             ({"messages_per_task": 0}, r"messages_per_task=0: must be at least 1"),
             ({"cpu": 300}, r"cpu=300: must be one of"),
-            ({"memory_limit_mib": 256}, r"memory_limit_mib=256: must be at least 512"),
+            ({"memory_mib": 256}, r"memory_mib=256: must be at least 512"),
             (
                 {"visibility_timeout": Duration.hours(13)},
                 r"visibility_timeout=46800: must be between 0 and 43200",

@@ -94,8 +94,8 @@ def build_options(stack: Stack) -> dict[str, Any]:
         vpc=network.vpc,
         cluster_name="apps",
         instance_type=ec2.InstanceType("t3.medium"),
-        min_instances=1,
-        max_instances=3,
+        min_capacity=1,
+        max_capacity=3,
         target_capacity_percent=80,
         spot_instances=True,
         alarm_topic=topic,
@@ -954,15 +954,15 @@ class TestBadInput:
         ("kwargs", "message"),
         [
             (
-                {"instance_type": ec2.InstanceType("t3.small"), "min_instances": 5, "max_instances": 2},
-                r"min_instances=5: must not exceed max_instances=2",
+                {"instance_type": ec2.InstanceType("t3.small"), "min_capacity": 5, "max_capacity": 2},
+                r"min_capacity=5: must not exceed max_capacity=2",
             ),
             (
                 {"instance_type": ec2.InstanceType("t3.small"), "target_capacity_percent": 0},
                 r"target_capacity_percent=0: must be between 1 and 100",
             ),
             ({"spot_instances": True}, r"spot_instances=True: only applies with instance_type"),
-            ({"max_instances": 9}, r"max_instances=9: only applies with instance_type"),
+            ({"max_capacity": 9}, r"max_capacity=9: only applies with instance_type"),
         ],
     )
     def test_bad_cluster(self, kwargs, message) -> None:

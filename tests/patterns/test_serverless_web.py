@@ -71,7 +71,7 @@ def full_site() -> tuple[StaticSite, Template]:
         domain=DOMAIN,
         web_acl_arn=GLOBAL_ACL,
         allowed_countries=["DE", "AT"],
-        bucket_encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
+        encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
         removal_policy=RemovalPolicy.DESTROY,
         not_found_page=None,
         render_table=table_of(stack),
@@ -418,7 +418,7 @@ class TestStaticSiteErrors:
                 "has REGIONAL scope; this resource needs a web ACL of scope CLOUDFRONT",
             ),
             ({"web_acl_arn": "my-acl"}, "not a WAFv2 web ACL ARN"),
-            ({"bucket_encryption_key": "KEY"}, "bucket=.*cannot be combined with bucket_encryption_key"),
+            ({"encryption_key": "KEY"}, "bucket=.*cannot be combined with encryption_key"),
             ({"removal_policy": RemovalPolicy.DESTROY}, "bucket=.*cannot be combined with removal_policy"),
             ({"default_root_object": "/index.html"}, "default_root_object='/index.html'"),
             ({"not_found_page": "404.html"}, "not_found_page='404.html': must start with '/'"),
@@ -430,10 +430,10 @@ class TestStaticSiteErrors:
     )
     def test_bad_input(self, kwargs: dict[str, Any], message: str) -> None:
         stack = new_stack()
-        if "bucket_encryption_key" in kwargs or "removal_policy" in kwargs:
+        if "encryption_key" in kwargs or "removal_policy" in kwargs:
             kwargs = {**kwargs, "bucket": s3.Bucket.from_bucket_name(stack, "Existing", "existing-bucket")}
-            if kwargs.get("bucket_encryption_key") == "KEY":
-                kwargs["bucket_encryption_key"] = kms.Key(stack, "Key")
+            if kwargs.get("encryption_key") == "KEY":
+                kwargs["encryption_key"] = kms.Key(stack, "Key")
         with pytest.raises(ValueError, match=message):
             StaticSite(stack, "Site", **kwargs)
 
@@ -489,7 +489,7 @@ def full_api() -> tuple[ApiBackend, Template]:
         self_sign_up=True,
         threat_protection=False,
         identity_providers=PROVIDERS,
-        table_encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
+        encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
         removal_policy=RemovalPolicy.DESTROY,
         throttling_rate_limit=10,
         throttling_burst_limit=20,

@@ -192,7 +192,7 @@ class TestWiring:
         def build(app: Any) -> Stack:
             stack = Stack(app, "CdpWebKey", env=env())
             key = kms.Key(stack, "Key", enable_key_rotation=True)
-            built["api"] = ApiBackend(stack, "Api", domain_prefix="my-app", table_encryption_key=key)
+            built["api"] = ApiBackend(stack, "Api", domain_prefix="my-app", encryption_key=key)
             built["key"] = stack.resolve(key.key_arn)
             built["role"] = stack.resolve(built["api"].write_function.role.role_name)
             return stack

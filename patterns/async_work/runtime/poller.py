@@ -233,7 +233,7 @@ def lambda_check(client: Any, function_name: str) -> Check:
 
     def check(request: dict[str, Any]) -> dict[str, Any]:
         response = client.invoke(FunctionName=function_name, Payload=json.dumps(request).encode())
-        payload = json.loads(response["Payload"].read() or b"null")
+        payload: dict[str, Any] = json.loads(response["Payload"].read() or b"null")
         if "FunctionError" in response:
             raise CheckFailed(f"check function failed: {payload!r}")
         return payload
