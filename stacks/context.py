@@ -228,7 +228,7 @@ def _parse_number(key: str, value: Any, spec: Key | None) -> int:
         raise ContextError(f"-c {key}={value}: must be at least {spec.minimum}")
     if spec is not None and spec.maximum is not None and value > spec.maximum:
         raise ContextError(f"-c {key}={value}: must be at most {spec.maximum}")
-    return value
+    return int(value)
 
 
 def _parse_flag(key: str, value: Any) -> bool:

@@ -239,7 +239,7 @@ class _Checker:
         return f"must be {name}, not {_got(value)}"
 
     def _dataclass(self, argument: str, value: Any) -> bool:
-        hints = _hints_of(type(value))
+        hints = _hints_of(typing.cast(Any, type(value)))
         ok = True
         for field in dataclasses.fields(value):
             if field.name in hints:

@@ -535,7 +535,7 @@ class ApiBackend(Construct):
         self.identity_pool_id = self.identity_pool.ref
 
         resource = self.api.root.add_resource(IAM_PATH).add_resource("items").add_resource("{id}")
-        common = dict(
+        common: dict[str, Any] = dict(
             authorization_type=apigw.AuthorizationType.IAM,
             request_validator=self.validator,
             request_parameters={"method.request.path.id": True},

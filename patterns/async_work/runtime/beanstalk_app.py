@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 try:  # deployed: the bundle's root holds both modules; gunicorn's stdout goes to web.stdout.log
-    import poller  # type: ignore[import-not-found, no-redef]
+    import poller  # type: ignore[import-not-found,unused-ignore]
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 except ImportError:  # imported as part of the library (tests)
-    from . import poller  # type: ignore[no-redef]
+    from . import poller  # type: ignore[no-redef,unused-ignore]
 
 logger = logging.getLogger(__name__)
 logger.setLevel(logging.INFO)
