@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,25 @@ EXAMPLE_STACKS: dict[str, tuple[type[Stack], str]] = {
 """Every example stack: name -> (class, description). app.py and the tests both build from this."""
 
 
-def build(app: App) -> dict[str, Stack]:
-    """Add every example stack and the policy checks to ``app``; return the stacks by name.
+def _needed(names: Iterable[str]) -> set[str]:
+    """``names`` and every stack they take (the shared network, their us-east-1 companions)."""
+    needed: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        cls, _ = EXAMPLE_STACKS[name]
+        todo += list(getattr(cls, "COMPANIONS", {}).values())
+        if getattr(cls, "USES_NETWORK", False):
+            todo.append(NETWORK_STACK)
+    return needed
+
+
+def build(app: App, *, only: Iterable[str] | None = None, checks: bool = True) -> dict[str, Stack]:
+    """Add every example stack (or ``only`` these, with the stacks they take) and, with ``checks``, the
+    policy checks to ``app``; return the stacks by name.
 
     Every context key is checked first: a mistake raises one ``ContextError`` (a one-line message
     naming the keys) before any stack is built. A stack class may pin its region (``REGION``: the
@@ -90,7 +108,10 @@ def build(app: App) -> dict[str, Stack]:
     context.validate(app)
     region = context.region(app)
     stacks: dict[str, Stack] = {}
+    wanted = _needed(only) if only is not None else set(EXAMPLE_STACKS)
     for name, (cls, description) in EXAMPLE_STACKS.items():
+        if name not in wanted:
+            continue
         # Stacks that run in a VPC share the network stack's (declared first).
         extra: dict[str, Any] = {}
         if getattr(cls, "USES_NETWORK", False):
@@ -103,7 +124,8 @@ def build(app: App) -> dict[str, Stack]:
             extra["cross_region_references"] = True
         env = Environment(region=getattr(cls, "REGION", region))
         stacks[name] = cls(app, name, env=env, description=description, **extra)
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app), CloudDesignPatternChecks())
+    if checks:
+        Validations.of(app).add_plugins(AwsSolutionsChecks(app), CloudDesignPatternChecks())
     return stacks
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment
+from aws_cdk import App
 
-from stacks import EXAMPLE_STACKS, NETWORK_STACK, feature_flags
+from stacks import build, feature_flags
 from tests.deploy import checks
 from tests.deploy.cfn import resources
 
@@ -33,14 +33,7 @@ def variant_templates() -> dict[str, dict[str, Any]]:
     """The HPC stack with Slurm on PERSISTENT_2 Lustre and the web stack on a custom domain, built once
     (no policy plugins: the nag gate is tested elsewhere)."""
     app = App(context={**feature_flags(), **VARIANT_CONTEXT})
-    env = Environment(region="us-east-1")
-    network_cls, _ = EXAMPLE_STACKS[NETWORK_STACK]
-    network = network_cls(app, NETWORK_STACK, env=env)
-    built = {}
-    for name in VARIANT_STACKS:
-        cls, _ = EXAMPLE_STACKS[name]
-        extra = {"network": network.network} if getattr(cls, "USES_NETWORK", False) else {}
-        built[name] = cls(app, name, env=env, **extra)
+    build(app, only=VARIANT_STACKS, checks=False)
     assembly = app.synth()
     return {name: assembly.get_stack_by_name(name).template for name in VARIANT_STACKS}
 

@@ -35,7 +35,7 @@ def built() -> Built:
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
     seeded = GoldenImagePipeline(stack, "Golden", name="web", vpc=vpc, build_steps=NGINX)
     unseeded = GoldenImagePipeline(
-        stack, "Unseeded", name="api", vpc=vpc, build_steps=NGINX, seed_image_parameter=False
+        stack, "Unseeded", name="api", vpc=vpc, build_steps=NGINX, build_on_deploy=False
     )
     fleet = BootstrappedFleet(
         stack, "Fleet", vpc=vpc, image_parameter="/cdp/ami/web", load_balancer="internal", instance_port=8080
@@ -55,16 +55,9 @@ def built() -> Built:
 def test_grant_read_image_parameter(built: Built) -> None:
     parts, stack, template, roles = built
     seeded = statements_of(template, stack, roles["Seeded"])
+    # Image Builder's distribution owns the parameter (never CloudFormation): granted by name.
     parameter = {
-        "Fn::Join": [
-            "",
-            [
-                "arn:aws:ssm:us-east-1:",
-                {"Ref": "AWS::AccountId"},
-                ":parameter",  # the parameter's name starts with "/"
-                ref(stack, parts["seeded"].image_parameter),
-            ],
-        ]
+        "Fn::Join": ["", ["arn:aws:ssm:us-east-1:", {"Ref": "AWS::AccountId"}, ":parameter/cdp/ami/web"]]
     }
     assert actions_on(seeded, parameter) == SSM_READ
     assert all_actions(seeded) == SSM_READ
