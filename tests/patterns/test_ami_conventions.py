@@ -53,7 +53,7 @@ def built() -> Built:
 
 
 def test_grant_read_image_parameter(built: Built) -> None:
-    parts, stack, template, roles = built
+    _parts, stack, template, roles = built
     seeded = statements_of(template, stack, roles["Seeded"])
     # Image Builder's distribution owns the parameter (never CloudFormation): granted by name.
     parameter = {
