@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,24 +28,31 @@ for _name, _value in {
     os.environ[_name] = _value
 
 
-_CONSUMER: dict[str, Any] = {}
+_BACKGROUND: dict[str, Any] = {}
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start the consumer-app build (tests/consumer/build.py) in the background: it runs on the second
-    core while the other tests run; test_consumer_apps.py (collected last) waits for its result."""
-    tests = Path(__file__).resolve().parent
-    wanted = {tests, tests.parent, tests / "consumer", tests / "consumer" / "test_consumer_apps.py"}
-    paths = {Path(str(arg).split("::")[0]).resolve() for arg in session.config.args or ["tests"]}
-    if not paths & wanted:
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "background(job): the test reads a job of tests/background.py (run in a second process)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start tests/background.py with the jobs the selected tests need, and run those tests last: by
+    then the second process has had the whole session (and the second core) to build them."""
+    jobs = sorted(
+        {job for item in items for marker in item.iter_markers("background") for job in marker.args}
+    )
+    items.sort(key=lambda item: item.get_closest_marker("background") is not None)
+    if not jobs or "process" in _BACKGROUND:
         return
-    outdir = tempfile.mkdtemp(prefix="cdp-consumer-")
-    log = open(Path(outdir) / "build.log", "w")  # noqa: SIM115 - closed in the fixture
-    _CONSUMER.update(
-        outdir=Path(outdir),
+    outdir = Path(tempfile.mkdtemp(prefix="cdp-background-"))
+    log = open(outdir / "background.log", "w")  # noqa: SIM115 - closed at session finish
+    _BACKGROUND.update(
+        outdir=outdir,
         log=log,
         process=subprocess.Popen(
-            [sys.executable, "-m", "tests.consumer.build", outdir],
+            [sys.executable, "-m", "tests.background", str(outdir), *jobs],
             cwd=Path(__file__).resolve().parent.parent,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -52,33 +60,39 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Consumer-app tests last: by then the background build has had the whole session to finish."""
-    items.sort(key=lambda item: "tests/consumer/" in item.nodeid)
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    process = _CONSUMER.get("process")
+    process = _BACKGROUND.get("process")
     if process is not None and process.poll() is None:
         process.kill()
         process.wait()
-    if "log" in _CONSUMER and not _CONSUMER["log"].closed:
-        _CONSUMER["log"].close()
+    if "log" in _BACKGROUND and not _BACKGROUND["log"].closed:
+        _BACKGROUND["log"].close()
 
 
 @pytest.fixture(scope="session")
-def consumer_results() -> dict[str, Any]:
-    """What tests/consumer/build.py found, per consumer app."""
-    if "process" not in _CONSUMER:
-        pytest.skip("the consumer build starts only when tests/consumer is collected")
-    process: subprocess.Popen[bytes] = _CONSUMER["process"]
-    process.wait(timeout=600)
-    _CONSUMER["log"].close()
-    result = _CONSUMER["outdir"] / "result.json"
-    if process.returncode != 0 or not result.exists():
-        log_text = (_CONSUMER["outdir"] / "build.log").read_text()[-4000:]
-        pytest.fail(f"the consumer build failed (exit {process.returncode}):\n{log_text}")
-    return json.loads(result.read_text())
+def background() -> Callable[[str], dict[str, Any]]:
+    """``background("consumer")``: the result of a tests/background.py job, waiting for it if needed."""
+    if "process" not in _BACKGROUND:
+        pytest.fail("no background process: mark the test with @pytest.mark.background(job)")
+    results: dict[str, dict[str, Any]] = {}
+
+    def get(job: str) -> dict[str, Any]:
+        if job in results:
+            return results[job]
+        outdir: Path = _BACKGROUND["outdir"]
+        process: subprocess.Popen[bytes] = _BACKGROUND["process"]
+        deadline = time.monotonic() + 900
+        while not (outdir / f"{job}.json").exists():
+            if (outdir / f"{job}.error").exists():
+                pytest.fail(f"background job {job} failed:\n{(outdir / f'{job}.error').read_text()[-4000:]}")
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = (outdir / "background.log").read_text()[-4000:]
+                pytest.fail(f"background job {job} gave no result (exit {process.returncode}):\n{log}")
+            time.sleep(0.2)
+        results[job] = json.loads((outdir / f"{job}.json").read_text())
+        return results[job]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,13 @@
 """Build every public construct into users' apps, synthesize them, and report what a user would hit.
 
-Run as ``python -m tests.consumer.build OUTDIR``: it writes ``OUTDIR/result.json`` with, per app,
-construction errors, unacknowledged cdk-nag / CloudDesignPatternChecks findings on library resources
-and cfn-lint matches. The test session starts it in the background at session start (it uses the
-second core while the other tests run) and ``test_consumer_apps.py`` reads the result.
+Per app: construction errors, unacknowledged cdk-nag / CloudDesignPatternChecks findings on library
+resources and cfn-lint matches. It runs as the ``consumer`` job of tests/background.py (a second
+process, on the second core, while the other tests run); ``test_consumer_apps.py`` reads the result.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -90,15 +88,3 @@ def build(name: str, settings: dict[str, Any], outdir: Path) -> dict[str, Any]:
                 f"{stack.stack_name}: {match}" for match in cfn_lint(template, region=settings["env"].region)
             ]
     return {"errors": errors, "findings": findings, "lint": lint}
-
-
-def main(outdir: str) -> None:
-    root = Path(outdir)
-    results = {}
-    for name, settings in APPS.items():
-        results[name] = build(name, settings, root / name)
-    (root / "result.json").write_text(json.dumps(results, indent=1))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])

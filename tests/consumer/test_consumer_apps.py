@@ -1,5 +1,5 @@
 """Every public construct in users' apps (see build.py): built, synthesized with cdk-nag and the
-project's checks, and linted, in a background process started at session start (conftest.py)."""
+project's checks, and linted, in the background process (tests/background.py, job ``consumer``)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,23 @@ import pytest
 from tests.consumer.build import APPS
 from tests.consumer.catalog import CATALOG, construct_names
 
+pytestmark = pytest.mark.background("consumer")
+
 
 def test_catalog_covers_every_public_construct() -> None:
     assert sorted(CATALOG) == construct_names()
 
 
 @pytest.mark.parametrize("app", sorted(APPS))
-def test_every_construct_builds(consumer_results: dict[str, Any], app: str) -> None:
-    assert consumer_results[app]["errors"] == []
+def test_every_construct_builds(background: Any, app: str) -> None:
+    assert background("consumer")[app]["errors"] == []
 
 
 @pytest.mark.parametrize("app", sorted(APPS))
-def test_no_unacknowledged_finding_on_library_resources(consumer_results: dict[str, Any], app: str) -> None:
-    assert consumer_results[app]["findings"] == []
+def test_no_unacknowledged_finding_on_library_resources(background: Any, app: str) -> None:
+    assert background("consumer")[app]["findings"] == []
 
 
 @pytest.mark.parametrize("app", sorted(APPS))
-def test_cfn_lint_clean(consumer_results: dict[str, Any], app: str) -> None:
-    assert consumer_results[app]["lint"] == []
+def test_cfn_lint_clean(background: Any, app: str) -> None:
+    assert background("consumer")[app]["lint"] == []

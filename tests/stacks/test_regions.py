@@ -15,37 +15,23 @@ from cfnlint.config import ConfigMixIn
 from cfnlint.decode.decode import decode_str
 from cfnlint.runner import Runner
 
-from stacks import create_app, synth, unacknowledged_findings
+from tests.background import templates_of
 from tests.support import CFN_LINT_IGNORED
 
 COMPANIONS = {"CdpServerlessWebEdge", "CdpServerlessWebAlarms"}
-DOMAIN_CONTEXT = {
-    "web_domain": "www.example.com",
-    "web_zone_id": "Z0123456789ABCDEFGHIJ",
-    "web_zone_name": "example.com",
-}
 
 
-def _templates(outdir: Path) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Stack name -> (region, template) from a cloud assembly directory."""
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    found = {}
-    for name, artifact in manifest["artifacts"].items():
-        if artifact["type"] == "aws:cloudformation:stack":
-            region = artifact["environment"].rsplit("/", 1)[1]
-            found[name] = (region, json.loads((outdir / artifact["properties"]["templateFile"]).read_text()))
-    return found
+pytestmark = pytest.mark.background("region-eu-west-1", "region-ap-northeast-1")
 
 
 @pytest.fixture(scope="module", params=["eu-west-1", "ap-northeast-1"])
-def regional_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The whole example app with ``-c region=<param>``, synthesized once per region (``synth`` fails on
-    any unacknowledged cdk-nag or CloudDesignPatternChecks finding). ap-northeast-1 also has a custom
-    domain (its certificate must be built in us-east-1)."""
-    outdir = tmp_path_factory.mktemp(f"cdk.out.{request.param}")
-    extra = DOMAIN_CONTEXT if request.param == "ap-northeast-1" else {}
-    synth(create_app(outdir=str(outdir), context={"region": request.param, **extra}))
-    return {"region": request.param, "templates": _templates(outdir), "outdir": outdir, "domain": bool(extra)}
+def regional_app(request: pytest.FixtureRequest, background: Any) -> dict[str, Any]:
+    """The whole example app with ``-c region=<param>``, synthesized once per region in the background
+    process (tests/background.py) with its policy checks; ap-northeast-1 also has a custom domain (its
+    certificate must be built in us-east-1)."""
+    result = background(f"region-{request.param}")
+    outdir = Path(result["outdir"])
+    return {"region": request.param, "templates": templates_of(outdir), "outdir": outdir, **result}
 
 
 @cache
@@ -72,11 +58,11 @@ class TestExampleAppInAnotherRegion:
         }
 
     def test_no_unacknowledged_findings(self, regional_app) -> None:
-        assert unacknowledged_findings(regional_app["outdir"]) == []
+        assert regional_app["findings"] == []
 
     def test_cfn_lint_clean_in_each_stack_region(self, regional_app) -> None:
-        for name, (region, template) in regional_app["templates"].items():
-            assert _lint(template, region) == [], name
+        for name, matches in regional_app["lint"].items():
+            assert matches == [], name
 
     def test_the_linter_can_fail(self, regional_app) -> None:
         broken = {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"NoSuchProperty": 1}}}}
