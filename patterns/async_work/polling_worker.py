@@ -20,6 +20,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, log_group, nag_ref, python_function
 from .._core.arguments import checked_arguments
+from .._core.limits import check_duration
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
@@ -136,6 +137,8 @@ class PollingWorker(Construct):
         if check_code_dir is not None and not Path(check_code_dir).is_dir():
             problems.add("check_code_dir", str(check_code_dir), "is not a directory")
         problems.between("check_timeout", _seconds(check_timeout), 1, 900)
+        check_duration(problems, "poll_interval", poll_interval)
+        check_duration(problems, "max_message_age", max_message_age)
         if is_sqs:
             self._validate_sqs(
                 problems,

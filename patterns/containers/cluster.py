@@ -12,6 +12,8 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge
 from .._core.arguments import checked_arguments
+from .._core.limits import ECS_CLUSTER_NAME, check_name, check_subnets_in_vpc
+from .._core.names import claim_name
 
 
 class ContainerCluster(Construct):
@@ -76,6 +78,16 @@ class ContainerCluster(Construct):
                 min_instances,
                 f"must not exceed max_instances={max_instances}",
             )
+        check_name(
+            problems,
+            "cluster_name",
+            cluster_name,
+            ECS_CLUSTER_NAME,
+            "must be 1-255 letters, digits, hyphens and underscores (ECS cluster names)",
+        )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
+        if cluster_name is not None:
+            claim_name(problems, self, "ECS cluster", "cluster_name", cluster_name)
         problems.raise_if_any()
 
         self.vpc = vpc

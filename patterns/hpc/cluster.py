@@ -17,6 +17,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
 from .._core.arguments import checked_arguments
+from .._core.limits import check_batch_fargate_size, check_duration, check_ordered, check_subnets_in_vpc
 from ._nag import bucket_objects_finding
 from .instance_types import gpu_family_problem, node_of
 from .storage import TrainingStorage
@@ -192,7 +193,27 @@ class TrainingCluster(Construct):
         elif gpus_per_node is not None:
             problems.at_least("gpus_per_node", gpus_per_node, 1)
         problems.at_least("gpu_job_gpus", gpu_job_gpus, 1)
-        problems.between("preprocess_vcpus", preprocess_vcpus, 0.25, 16)
+        check_batch_fargate_size(
+            problems,
+            preprocess_vcpus,
+            preprocess_memory_mib,
+            vcpus_argument="preprocess_vcpus",
+            memory_argument="preprocess_memory_mib",
+        )
+        check_ordered(
+            problems, "preprocess_vcpus", preprocess_vcpus, "preprocess_max_vcpus", preprocess_max_vcpus
+        )
+        check_ordered(problems, "gpu_job_vcpus", gpu_job_vcpus, "max_vcpus", max_vcpus)
+        check_duration(
+            problems,
+            "training_timeout",
+            training_timeout,
+            minimum=Duration.seconds(60),
+            why=", the shortest attempt duration AWS Batch accepts",
+        )
+        check_subnets_in_vpc(problems, "subnet", subnet, vpc)
+        if storage is not None:
+            check_subnets_in_vpc(problems, "storage", storage.subnet, vpc)
         problems.at_least("root_volume_gib", root_volume_gib, 30)
         problems.between("runnable_timeout (seconds)", runnable_timeout.to_seconds(), 600, 86400)
         problems.raise_if_any()

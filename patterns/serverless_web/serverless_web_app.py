@@ -10,10 +10,24 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from .._core import Problems
 from .._core.arguments import checked_arguments
+from .._core.composite import RenamedProblems
+from .._core.names import claim_name
 from .api_backend import ApiBackend
 from .options import IdentityProvider, SiteDomain, TwitterLogin
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+
+SITE_ARGUMENTS = {"domain": "domain", "certificate_arn": "certificate_arn", "web_acl_arn": "web_acl_arn"}
+"""``StaticSite``'s argument -> this construct's argument of the same value."""
+API_ARGUMENTS = {
+    "domain_prefix": "auth_domain_prefix",
+    "mfa": "mfa",
+    "identity_providers": "identity_providers",
+    "twitter_login": "twitter_login",
+    "web_acl_arn": "api_web_acl_arn",
+}
+"""``ApiBackend``'s argument -> this construct's argument of the same value."""
 
 
 class ServerlessWebApp(Construct):
@@ -64,6 +78,16 @@ class ServerlessWebApp(Construct):
         :param alarm_topic: SNS topic for every alarm. Default: alarms without actions.
         """
         super().__init__(scope, id)
+        self._check(
+            auth_domain_prefix=auth_domain_prefix,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+            api_web_acl_arn=api_web_acl_arn,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+        )
         region = Stack.of(self).region
         csp = (
             f"{DEFAULT_CONTENT_SECURITY_POLICY}; connect-src 'self' "
@@ -99,3 +123,37 @@ class ServerlessWebApp(Construct):
         self.site.render_from(self.api.table)
         self.api.expire_pages_in(self.site.bucket, prefix=self.site.render_prefix)
         self.alarms = [*self.site.alarms, *self.api.alarms]
+
+    def _check(
+        self,
+        *,
+        auth_domain_prefix: str,
+        domain: SiteDomain | None,
+        certificate_arn: str | None,
+        web_acl_arn: str | None,
+        api_web_acl_arn: str | None,
+        mfa: cognito.Mfa,
+        identity_providers: Sequence[IdentityProvider],
+        twitter_login: TwitterLogin | None,
+    ) -> None:
+        """Every problem of the site's and the API's arguments at once, under this construct's names,
+        before either is built."""
+        problems = Problems("ServerlessWebApp")
+        StaticSite.check(
+            RenamedProblems(problems, SITE_ARGUMENTS),
+            self,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+        )
+        ApiBackend.check(
+            RenamedProblems(problems, API_ARGUMENTS),
+            self,
+            domain_prefix=auth_domain_prefix,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+            web_acl_arn=api_web_acl_arn,
+        )
+        claim_name(problems, self, "Cognito domain prefix", "auth_domain_prefix", auth_domain_prefix)
+        problems.raise_if_any()
