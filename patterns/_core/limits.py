@@ -7,6 +7,7 @@ values that are unresolved tokens (known only at deploy time).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -112,13 +113,14 @@ BATCH_FARGATE_SIZES: dict[float, tuple[int, ...]] = {
 table of the Batch API reference)."""
 
 
-def _offered(offered: Sequence[int]) -> str:
-    if len(offered) <= 4:
-        return ", ".join(map(str, offered))
-    return (
-        f"{offered[0]}-{offered[-1]} MiB in steps of {offered[1] - offered[0]} MiB: "
-        f"{', '.join(map(str, offered[:4]))}..."
-    )
+def _offered(offered: Sequence[int], argument: str, value: float) -> str:
+    """``512-2048 MiB with cpu=256 (512, 1024, 2048)``, or ``... (in steps of 1024 MiB: 1024, 2048, ...)``."""
+    steps = {high - low for low, high in itertools.pairwise(offered)}
+    if len(steps) != 1 or len(offered) <= 3:
+        listed = ", ".join(map(str, offered))
+    else:
+        listed = f"in steps of {steps.pop()} MiB: {', '.join(map(str, offered[:4]))}..."
+    return f"{offered[0]}-{offered[-1]} MiB with {argument}={value:g} ({listed})"
 
 
 def check_fargate_size(
@@ -137,12 +139,10 @@ def check_fargate_size(
             cpu_argument, cpu, f"must be one of {', '.join(map(str, FARGATE_SIZES))} (Fargate CPU units)"
         )
     elif memory_mib not in FARGATE_SIZES[cpu]:
-        offered = FARGATE_SIZES[cpu]
         problems.add(
             memory_argument,
             memory_mib,
-            f"Fargate offers {offered[0]}-{offered[-1]} MiB with {cpu_argument}={cpu} "
-            f"(in steps of {offered[1] - offered[0]} MiB: {', '.join(map(str, offered[:4]))}...)",
+            f"Fargate offers {_offered(FARGATE_SIZES[cpu], cpu_argument, cpu)}",
         )
 
 
@@ -162,8 +162,7 @@ def check_batch_fargate_size(
         problems.add(
             memory_argument,
             memory_mib,
-            f"AWS Batch on Fargate takes {_offered(BATCH_FARGATE_SIZES[vcpus])} MiB "
-            f"with {vcpus_argument}={vcpus:g}",
+            f"AWS Batch on Fargate takes {_offered(BATCH_FARGATE_SIZES[vcpus], vcpus_argument, vcpus)}",
         )
 
 

@@ -125,8 +125,10 @@ class TrainingCluster(Construct):
         :param gpu_job_gpus: GPUs of the single-node GPU job definition. Default 1.
         :param gpu_job_vcpus: vCPUs of the single-node GPU job definition. Default 4.
         :param gpu_job_memory_mib: memory of the single-node GPU job definition. Default 14 GiB.
-        :param preprocess_vcpus: vCPUs of the Fargate preprocessing job (0.25 to 16). Default 2.
-        :param preprocess_memory_mib: memory of the Fargate preprocessing job. Default 4 GiB.
+        :param preprocess_vcpus: vCPUs of the Fargate preprocessing job: 0.25, 0.5, 1, 2, 4, 8, 16 or
+            32. Default 2.
+        :param preprocess_memory_mib: memory of the Fargate preprocessing job, a size AWS Batch offers
+            on Fargate with ``preprocess_vcpus`` (``BATCH_FARGATE_SIZES``). Default 4 GiB.
         :param preprocess_max_vcpus: cap of the Fargate compute environment. Default 32.
         :param root_volume_gib: encrypted gp3 root volume of each GPU node (images are large). Default 200.
         :param runnable_timeout: jobs RUNNABLE this long for lack of capacity, above the vCPU cap or with

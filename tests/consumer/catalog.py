@@ -170,5 +170,10 @@ AFTER: dict[str, Callable[[Shared, Any], None]] = {"ContainerService": _protect_
 """What a user's app adds next to a construct (a WAF association), by construct name."""
 
 
-SECOND_COPY: dict[str, dict[str, Any]] = {"GoldenImagePipeline": {"name": "api"}}
+SECOND_COPY: dict[str, dict[str, Any]] = {
+    "GoldenImagePipeline": {"name": "api"},
+    "ApiBackend": {"domain_prefix": "cdp-second-api"},
+    "ServerlessWebApp": {"auth_domain_prefix": "cdp-second-web"},
+    "SlurmCluster": {"cluster_name": "training-two"},
+}
 """What a user changes for a second instance in the same stack: a name of their own."""
