@@ -116,7 +116,7 @@ table of the Batch API reference)."""
 def _offered(offered: Sequence[int], argument: str, value: float) -> str:
     """``512-2048 MiB with cpu=256 (512, 1024, 2048)``, or ``... (in steps of 1024 MiB: 1024, 2048, ...)``."""
     steps = {high - low for low, high in itertools.pairwise(offered)}
-    if len(steps) != 1 or len(offered) <= 3:
+    if len(steps) != 1 or len(offered) <= 4:
         listed = ", ".join(map(str, offered))
     else:
         listed = f"in steps of {steps.pop()} MiB: {', '.join(map(str, offered[:4]))}..."

@@ -48,5 +48,5 @@ def claim_name(problems: Problems, scope: Construct, kind: str, argument: str, n
             f"the {kind} {name!r} is already used by {owner} in the same account and region; "
             "give each construct its own name",
         )
-    elif not problems:
+    elif owner is None and not problems:
         claims[key] = scope.node.path
