@@ -107,7 +107,7 @@ class MigrationTask(Construct):
                 timeout.to_human_string(),
                 "must be between 1 and 55 minutes",
             )
-        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "cluster's VPC")
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "the cluster's VPC")
         problems.raise_if_any()
         assert image is not None and command is not None
 

@@ -151,7 +151,7 @@ class ContainerService(Construct):
         check_capacity_providers(
             problems, "capacity_provider_strategies", capacity_provider_strategies, cluster
         )
-        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "cluster's VPC")
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "the cluster's VPC")
         problems.raise_if_any()
 
         vpc = cluster.vpc

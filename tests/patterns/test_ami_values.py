@@ -12,7 +12,9 @@ from patterns.ami import AmiBackupPolicy
 @pytest.mark.parametrize("description", ["AMIs: web tier", "Täglich", "", "a/b"])
 def test_a_description_outside_dlms_characters_is_refused(description: str) -> None:
     with pytest.raises(ValueError) as raised:
-        AmiBackupPolicy(Stack(App(), "Ami"), "Backup", target_tags={"Backup": "daily"}, description=description)
+        AmiBackupPolicy(
+            Stack(App(), "Ami"), "Backup", target_tags={"Backup": "daily"}, description=description
+        )
     assert str(raised.value) == (
         "AmiBackupPolicy: invalid arguments:\n"
         f"  - description={description!r}: DLM accepts only letters, digits, spaces, hyphens and "

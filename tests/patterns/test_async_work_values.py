@@ -24,7 +24,9 @@ def vpcs(stack: Stack) -> tuple[ec2.Vpc, ec2.Vpc]:
     )
 
 
-def test_fleet_values_that_cannot_work_are_refused_together(stack: Stack, vpcs: tuple[ec2.Vpc, ec2.Vpc]) -> None:
+def test_fleet_values_that_cannot_work_are_refused_together(
+    stack: Stack, vpcs: tuple[ec2.Vpc, ec2.Vpc]
+) -> None:
     vpc, other = vpcs
     with pytest.raises(ValueError) as raised:
         QueueWorkerFleet(
@@ -57,5 +59,7 @@ def test_polling_worker_refuses_zero_intervals_and_ages(stack: Stack) -> None:
         "  - max_message_age=Duration.seconds(0): must be longer than zero\n"
         "  - max_message_age='0 s': must exceed one delay hop (0 s), or it always alarms"
     )
-    with pytest.raises(ValueError, match=r"  - poll_interval=Duration.seconds\(0\): must be longer than zero"):
+    with pytest.raises(
+        ValueError, match=r"  - poll_interval=Duration.seconds\(0\): must be longer than zero"
+    ):
         PollingWorker(stack, "Machine", engine="stepfunctions", poll_interval=Duration.seconds(0))

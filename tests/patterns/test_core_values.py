@@ -43,7 +43,9 @@ def vpcs(stack: Stack) -> tuple[ec2.Vpc, ec2.Vpc]:
 def test_durations_must_be_longer_than_zero_and_within_bounds() -> None:
     problems = Problems("Test")
     check_duration(problems, "interval", Duration.seconds(0))
-    check_duration(problems, "attempt", Duration.seconds(30), minimum=Duration.seconds(60), why=", Batch's floor")
+    check_duration(
+        problems, "attempt", Duration.seconds(30), minimum=Duration.seconds(60), why=", Batch's floor"
+    )
     check_duration(problems, "wait", Duration.hours(2), maximum=Duration.hours(1))
     check_duration(problems, "fine", Duration.minutes(5), minimum=Duration.seconds(60))
     check_duration(problems, "half", Duration.millis(500))
@@ -97,7 +99,9 @@ def test_batch_fargate_sizes_follow_the_batch_table() -> None:
     check_batch_fargate_size(problems, 32, 249856, vcpus_argument="vcpus", memory_argument="memory")
     assert not problems
     check_batch_fargate_size(problems, 3, 4096, vcpus_argument="preprocess_vcpus", memory_argument="memory")
-    check_batch_fargate_size(problems, 0.5, 512, vcpus_argument="vcpus", memory_argument="preprocess_memory_mib")
+    check_batch_fargate_size(
+        problems, 0.5, 512, vcpus_argument="vcpus", memory_argument="preprocess_memory_mib"
+    )
     assert raised(problems) == (
         "Test: invalid arguments:\n"
         "  - preprocess_vcpus=3: must be one of 0.25, 0.5, 1, 2, 4, 8, 16, 32 (AWS Batch Fargate vCPUs)\n"
@@ -124,7 +128,9 @@ def test_subnets_and_clusters_of_another_vpc(stack: Stack, vpcs: tuple[ec2.Vpc, 
     first, second = vpcs
     cluster = ecs.Cluster(stack, "Cluster", vpc=second)
     problems = Problems("Test")
-    check_subnets_in_vpc(problems, "vpc_subnets", ec2.SubnetSelection(subnets=[second.public_subnets[0]]), first)
+    check_subnets_in_vpc(
+        problems, "vpc_subnets", ec2.SubnetSelection(subnets=[second.public_subnets[0]]), first
+    )
     check_subnets_in_vpc(problems, "subnet", first.public_subnets[0], first)
     check_cluster_in_vpc(problems, "cluster", cluster, first)
     check_cluster_in_vpc(problems, "same", cluster, second)
@@ -135,7 +141,9 @@ def test_subnets_and_clusters_of_another_vpc(stack: Stack, vpcs: tuple[ec2.Vpc, 
     )
 
 
-def test_fargate_spot_needs_the_provider_on_a_known_cluster(stack: Stack, vpcs: tuple[ec2.Vpc, ec2.Vpc]) -> None:
+def test_fargate_spot_needs_the_provider_on_a_known_cluster(
+    stack: Stack, vpcs: tuple[ec2.Vpc, ec2.Vpc]
+) -> None:
     bare = ecs.Cluster(stack, "Bare", vpc=vpcs[0])
     with_providers = ecs.Cluster(stack, "WithProviders", vpc=vpcs[0], enable_fargate_capacity_providers=True)
     imported = ecs.Cluster.from_cluster_attributes(stack, "ImportedCluster", cluster_name="x", vpc=vpcs[0])
@@ -155,7 +163,9 @@ def test_fargate_spot_needs_the_provider_on_a_known_cluster(stack: Stack, vpcs: 
 
 def test_renamed_problems_record_under_the_callers_names() -> None:
     problems = Problems("Outer")
-    inner = RenamedProblems(problems, {"domain_prefix": "auth_domain_prefix", "web_acl_arn": "api_web_acl_arn"})
+    inner = RenamedProblems(
+        problems, {"domain_prefix": "auth_domain_prefix", "web_acl_arn": "api_web_acl_arn"}
+    )
     inner.add("domain_prefix", "AWS", "bad")
     inner.between("web_acl_arn", 0, 1, 2)
     inner.add("identity_providers[0].client_id", "", "empty")

@@ -53,10 +53,13 @@ def test_public_record_outside_its_zone_is_refused(stack: Stack, zone: route53.P
     )
 
 
-def test_public_record_inside_its_zone_is_written_as_given(stack: Stack, zone: route53.PublicHostedZone) -> None:
+def test_public_record_inside_its_zone_is_written_as_given(
+    stack: Stack, zone: route53.PublicHostedZone
+) -> None:
     PublicRecord(stack, "Www", zone=zone, record_name="www.example.com", addresses=["198.51.100.10"])
     Template.from_stack(stack).has_resource_properties(
-        "AWS::Route53::RecordSet", {"Name": "www.example.com.", "Type": "A", "ResourceRecords": ["198.51.100.10"]}
+        "AWS::Route53::RecordSet",
+        {"Name": "www.example.com.", "Type": "A", "ResourceRecords": ["198.51.100.10"]},
     )
 
 
@@ -64,7 +67,9 @@ def test_public_record_in_a_zone_whose_name_is_a_token_is_not_compared(stack: St
     imported = route53.PublicHostedZone.from_public_hosted_zone_attributes(
         stack, "ByAttributes", hosted_zone_id="Z0123456789ABC", zone_name=Fn.import_value("ZoneName")
     )
-    PublicRecord(stack, "Imported", zone=imported, record_name="www.example.org.", addresses=["198.51.100.10"])
+    PublicRecord(
+        stack, "Imported", zone=imported, record_name="www.example.org.", addresses=["198.51.100.10"]
+    )
 
 
 def test_split_horizon_records_outside_the_zone_are_refused(stack: Stack) -> None:

@@ -71,4 +71,6 @@ def test_a_virtual_private_gateway_id_must_be_one(gateway: str) -> None:
 def test_short_and_long_gateway_ids_are_accepted(gateway: str) -> None:
     stack = Stack(App(), "Net")
     SecureNetwork(stack, "Network", virtual_private_gateway_id=gateway)
-    Template.from_stack(stack).has_resource_properties("AWS::EC2::VPCGatewayAttachment", {"VpnGatewayId": gateway})
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::EC2::VPCGatewayAttachment", {"VpnGatewayId": gateway}
+    )

@@ -53,7 +53,9 @@ def test_the_same_auth_domain_prefix_twice_is_refused_naming_the_first() -> None
         "  - auth_domain_prefix='cdp-shop': the Cognito domain prefix 'cdp-shop' is already used by "
         "Web/First in the same account and region; give each construct its own name"
     )
-    with pytest.raises(ValueError, match=r"domain_prefix='cdp-shop': the Cognito domain prefix 'cdp-shop' is"):
+    with pytest.raises(
+        ValueError, match=r"domain_prefix='cdp-shop': the Cognito domain prefix 'cdp-shop' is"
+    ):
         ApiBackend(stack, "Api", domain_prefix="cdp-shop")
     ServerlessWebApp(stack, "Third", auth_domain_prefix="cdp-shop-two")  # its own prefix is fine
 
