@@ -8,7 +8,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Template
 
-from patterns.dns import PublicRecord, SplitHorizonZone
+from patterns.dns import HybridDns, PublicRecord, SplitHorizonZone
 from patterns.dns.names import record_outside_zone
 
 
@@ -89,4 +89,25 @@ def test_split_horizon_records_outside_the_zone_are_refused(stack: Stack) -> Non
         "'www.example.net.example.com'; give a name relative to the zone ('www') or one that ends in "
         "'example.com'\n"
         "  - private_records='db.corp.example.': is a fully qualified name outside the zone 'example.com'"
+    )
+
+
+def test_resolver_endpoint_subnets_of_another_vpc_are_refused(stack: Stack) -> None:
+    vpc = ec2.Vpc(stack, "HostVpc", max_azs=2, nat_gateways=0)
+    other = ec2.Vpc(stack, "ElsewhereVpc", max_azs=2, nat_gateways=0)
+    with pytest.raises(ValueError) as raised:
+        HybridDns(
+            stack,
+            "Hybrid",
+            vpcs=[vpc],
+            cloud_domains=["cloud.example.internal"],
+            on_premises_cidrs=["192.168.0.0/16"],
+            endpoint_subnets=ec2.SubnetSelection(subnets=other.isolated_subnets),
+        )
+    assert str(raised.value) == (
+        "HybridDns: invalid arguments:\n"
+        "  - endpoint_subnets='Dns/ElsewhereVpc/IsolatedSubnet1': is a subnet of another VPC than vpcs[0]; "
+        "give subnets of vpcs[0]\n"
+        "  - endpoint_subnets='Dns/ElsewhereVpc/IsolatedSubnet2': is a subnet of another VPC than vpcs[0]; "
+        "give subnets of vpcs[0]"
     )
