@@ -40,6 +40,40 @@ class ServerlessWebApp(Construct):
     DynamoDB itself.
     """
 
+    def _check(
+        self,
+        *,
+        auth_domain_prefix: str,
+        domain: SiteDomain | None,
+        certificate_arn: str | None,
+        web_acl_arn: str | None,
+        api_web_acl_arn: str | None,
+        mfa: cognito.Mfa,
+        identity_providers: Sequence[IdentityProvider],
+        twitter_login: TwitterLogin | None,
+    ) -> None:
+        """Every problem of the site's and the API's arguments at once, under this construct's names,
+        before either is built."""
+        problems = Problems("ServerlessWebApp")
+        StaticSite.check(
+            RenamedProblems(problems, SITE_ARGUMENTS),
+            self,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+        )
+        ApiBackend.check(
+            RenamedProblems(problems, API_ARGUMENTS),
+            self,
+            domain_prefix=auth_domain_prefix,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+            web_acl_arn=api_web_acl_arn,
+        )
+        claim_name(problems, self, "Cognito domain prefix", "auth_domain_prefix", auth_domain_prefix)
+        problems.raise_if_any()
+
     @checked_arguments
     def __init__(
         self,
@@ -123,37 +157,3 @@ class ServerlessWebApp(Construct):
         self.site.render_from(self.api.table)
         self.api.expire_pages_in(self.site.bucket, prefix=self.site.render_prefix)
         self.alarms = [*self.site.alarms, *self.api.alarms]
-
-    def _check(
-        self,
-        *,
-        auth_domain_prefix: str,
-        domain: SiteDomain | None,
-        certificate_arn: str | None,
-        web_acl_arn: str | None,
-        api_web_acl_arn: str | None,
-        mfa: cognito.Mfa,
-        identity_providers: Sequence[IdentityProvider],
-        twitter_login: TwitterLogin | None,
-    ) -> None:
-        """Every problem of the site's and the API's arguments at once, under this construct's names,
-        before either is built."""
-        problems = Problems("ServerlessWebApp")
-        StaticSite.check(
-            RenamedProblems(problems, SITE_ARGUMENTS),
-            self,
-            domain=domain,
-            certificate_arn=certificate_arn,
-            web_acl_arn=web_acl_arn,
-        )
-        ApiBackend.check(
-            RenamedProblems(problems, API_ARGUMENTS),
-            self,
-            domain_prefix=auth_domain_prefix,
-            mfa=mfa,
-            identity_providers=identity_providers,
-            twitter_login=twitter_login,
-            web_acl_arn=api_web_acl_arn,
-        )
-        claim_name(problems, self, "Cognito domain prefix", "auth_domain_prefix", auth_domain_prefix)
-        problems.raise_if_any()
