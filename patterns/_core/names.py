@@ -22,6 +22,12 @@ def _environment(scope: Construct) -> tuple[str, str]:
     return account, region
 
 
+def _same_owner(first: str, second: str) -> bool:
+    """One construct path, or a construct and one inside it (a composite that checks its parts' names
+    up front, then the part itself)."""
+    return first == second or second.startswith(first + "/") or first.startswith(second + "/")
+
+
 def claim_name(problems: Problems, scope: Construct, kind: str, argument: str, name: str) -> None:
     """Record that ``scope`` names a ``kind`` (``"SSM parameter"``) ``name`` in its stack's account and
     region; a second claim of the same name in the same app and environment is a problem of
@@ -35,12 +41,12 @@ def claim_name(problems: Problems, scope: Construct, kind: str, argument: str, n
         return
     key = (*_environment(scope), kind, name)
     owner = claims.get(key)
-    if owner is not None and owner != scope.node.path:
+    if owner is not None and not _same_owner(owner, scope.node.path):
         problems.add(
             argument,
             name,
             f"the {kind} {name!r} is already used by {owner} in the same account and region; "
             "give each construct its own name",
         )
-    elif not problems:
+    elif owner is None and not problems:
         claims[key] = scope.node.path

@@ -19,6 +19,8 @@ DLM_INTERVALS = (1, 2, 3, 4, 6, 8, 12, 24)
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DESCRIPTION = re.compile(r"^[0-9A-Za-z _-]+$")
+"""DLM policy descriptions (botocore's ``PolicyDescription`` shape: ``[0-9A-Za-z _-]+``, 500 at most)."""
 
 
 class AmiBackupPolicy(Construct):
@@ -91,6 +93,12 @@ class AmiBackupPolicy(Construct):
             problems.require(bool(_REGION.match(region)), "copy_to_regions", region, "not a region name")
         problems.between("copy_retain_days", copy_retain_days, 1, 36500)
         problems.require(len(description) <= 500, "description", description, "at most 500 characters")
+        problems.require(
+            is_token(description) or bool(_DESCRIPTION.match(description)),
+            "description",
+            description,
+            "DLM accepts only letters, digits, spaces, hyphens and underscores (at least one)",
+        )
         problems.raise_if_any()
 
         if role is None:

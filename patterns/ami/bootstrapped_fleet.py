@@ -23,6 +23,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, secure_bucket
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc
 from .golden_image_pipeline import SESSION_MANAGER_HINT, GoldenImagePipeline
 from .image_refresh import ImageRefresh
 
@@ -210,6 +211,7 @@ class BootstrappedFleet(Construct):
                 image_parameter,
                 "not an SSM parameter name",
             )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
         problems.raise_if_any()
 
         stack = Stack.of(self)

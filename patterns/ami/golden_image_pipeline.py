@@ -26,6 +26,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc
 from .._core.names import claim_name
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
@@ -180,6 +181,7 @@ class GoldenImagePipeline(Construct):
                 "build instances take no SSH key: a key is a shared secret "
                 f"that outlives people and leaves no audit trail; {SESSION_MANAGER_HINT}",
             )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
         problems.raise_if_any()
 
         self.name = name

@@ -25,6 +25,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, log_group, nag_ref, python_function
 from .._core.arguments import checked_arguments
+from .._core.limits import check_duration
 from .beanstalk_worker import (
     DEFAULT_INSTANCE_TYPE,
     DEFAULT_SOLUTION_STACK,
@@ -183,6 +184,8 @@ class PollingWorker(Construct):
             for name, value in beanstalk_options:
                 if value is not None:
                     problems.add(name, value, "applies to engine='beanstalk' only")
+        check_duration(problems, "poll_interval", poll_interval)
+        check_duration(problems, "max_message_age", max_message_age)
         if is_sqs or is_beanstalk:
             self._validate_sqs(
                 problems,

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, renamed_arguments
 from .._core.arguments import checked_arguments
+from .._core.limits import check_cluster_in_vpc, check_duration, check_fargate_size, check_subnets_in_vpc
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     dead_letter_alarm,
@@ -123,8 +124,10 @@ class QueueWorkerFleet(Construct):
         problems.between("max_capacity", max_capacity, 1, 1000)
         problems.at_least("messages_per_task", messages_per_task, 1)
         problems.at_least("max_receive_count", max_receive_count, 1)
-        problems.one_of("cpu", cpu, FARGATE_CPU)
-        problems.at_least("memory_mib", memory_mib, 512)
+        check_fargate_size(problems, cpu, memory_mib, memory_argument="memory_mib")
+        check_duration(problems, "visibility_timeout", visibility_timeout)
+        check_cluster_in_vpc(problems, "cluster", cluster, vpc)
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
         if not visibility_timeout.is_unresolved():
             problems.between(
                 "visibility_timeout", visibility_timeout.to_seconds(), 0, MAX_VISIBILITY_TIMEOUT_SECONDS

@@ -13,6 +13,8 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, renamed_arguments
 from .._core.arguments import checked_arguments
+from .._core.limits import ECS_CLUSTER_NAME, check_name, check_subnets_in_vpc
+from .._core.names import claim_name
 
 
 @jsii.implements(ec2.IConnectable)
@@ -80,6 +82,16 @@ class ContainerCluster(Construct):
                 min_capacity,
                 f"must not exceed max_capacity={max_capacity}",
             )
+        check_name(
+            problems,
+            "cluster_name",
+            cluster_name,
+            ECS_CLUSTER_NAME,
+            "must be 1-255 letters, digits, hyphens and underscores (ECS cluster names)",
+        )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
+        if cluster_name is not None:
+            claim_name(problems, self, "ECS cluster", "cluster_name", cluster_name)
         problems.raise_if_any()
 
         self.vpc = vpc

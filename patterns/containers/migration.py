@@ -27,6 +27,7 @@ from .._core import (
     python_function,
 )
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc, cluster_vpc
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -108,6 +109,7 @@ class MigrationTask(Construct):
                 timeout.to_human_string(),
                 "must be between 1 and 55 minutes",
             )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "the cluster's VPC")
         problems.raise_if_any()
         assert image is not None and command is not None
 

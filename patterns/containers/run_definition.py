@@ -14,17 +14,8 @@ from aws_cdk import aws_efs as efs
 from aws_cdk import aws_logs as logs
 
 from .._core import Problems, acknowledge, is_token
-
-FARGATE_SIZES: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
-"""Task CPU units -> the memory sizes (MiB) Fargate offers with it."""
+from .._core.limits import FARGATE_SIZES as FARGATE_SIZES  # re-exported: patterns.containers.FARGATE_SIZES
+from .._core.limits import check_fargate_size as check_fargate_size
 
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "KEY")
 """An environment variable whose name contains one of these must come from ``secrets=``, not as text."""
@@ -42,22 +33,6 @@ class EfsVolume:
     access_point: efs.IAccessPoint
     container_path: str
     read_only: bool = False
-
-
-def check_fargate_size(problems: Problems, cpu: int, memory_mib: int) -> None:
-    """Record a problem unless (cpu, memory_mib) is a combination Fargate offers."""
-    if is_token(cpu) or is_token(memory_mib):
-        return
-    if cpu not in FARGATE_SIZES:
-        problems.add("cpu", cpu, f"must be one of {', '.join(map(str, FARGATE_SIZES))} (Fargate CPU units)")
-    elif memory_mib not in FARGATE_SIZES[cpu]:
-        offered = FARGATE_SIZES[cpu]
-        problems.add(
-            "memory_mib",
-            memory_mib,
-            f"Fargate offers {offered[0]}-{offered[-1]} MiB with cpu={cpu} "
-            f"(in steps of {offered[1] - offered[0]} MiB: {', '.join(map(str, offered[:4]))}...)",
-        )
 
 
 def check_ports(problems: Problems, argument: str, port: int | None, additional_ports: Sequence[int]) -> None:

@@ -22,6 +22,7 @@ from constructs import Construct
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core import log_group as new_log_group
 from .._core.arguments import checked_arguments
+from .._core.limits import check_capacity_providers, check_subnets_in_vpc, cluster_vpc
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -149,6 +150,10 @@ class ContainerService(Construct):
         problems.require(
             health_check_path.startswith("/"), "health_check_path", health_check_path, "must start with /"
         )
+        check_capacity_providers(
+            problems, "capacity_provider_strategies", capacity_provider_strategies, cluster
+        )
+        check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, cluster_vpc(cluster), "the cluster's VPC")
         problems.raise_if_any()
 
         vpc = cluster.vpc

@@ -24,6 +24,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, alarm, is_token, log_group, python_function
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc
 from .forwarders import conditional_forwarders
 from .names import check_domains, is_under, resource_name
 
@@ -182,6 +183,8 @@ class HybridDns(Construct):
                     vpc.node.path,
                     "is also in vpcs; associate a VPC either directly or through the profile",
                 )
+        if vpcs:
+            check_subnets_in_vpc(problems, "endpoint_subnets", endpoint_subnets, vpcs[0], "vpcs[0]")
         problems.raise_if_any()
         assert subnets is not None
 

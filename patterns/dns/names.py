@@ -56,3 +56,38 @@ def check_domains(problems: Problems, argument: str, domains: Sequence[str]) -> 
             continue
         valid.append(name)
     return valid
+
+
+GENERIC_TOP_LEVEL_DOMAINS = frozenset(
+    {"com", "net", "org", "info", "biz", "io", "dev", "app", "cloud", "edu", "gov", "mil", "int"}
+)
+"""Top-level domains that end a fully qualified name, never a relative record name."""
+
+
+def record_outside_zone(record_name: str, zone_name: str) -> str | None:
+    """Why ``record_name`` does not name a record in ``zone_name``, or None when it does.
+
+    Route 53 (through CDK) reads a name ending in ``.`` or in the zone's name as fully qualified and
+    appends the zone's name to any other, so ``www.example.org`` in ``example.com`` would silently become
+    ``www.example.org.example.com``: a relative name of two labels or more that ends in the zone's
+    top-level label or in a generic one (``GENERIC_TOP_LEVEL_DOMAINS``) is refused as a name meant for
+    another zone."""
+    if is_token(record_name) or is_token(zone_name) or not zone_name:
+        return None
+    zone = normalise(zone_name)
+    name = normalise(record_name)
+    inside = name == zone or name.endswith("." + zone)
+    if record_name.endswith("."):
+        return None if inside else f"is a fully qualified name outside the zone {zone!r}"
+    if inside:
+        return None
+    full = f"{name}.{zone}"
+    last = name.rsplit(".", 1)[-1]
+    if "." in name and (last == zone.rsplit(".", 1)[-1] or last in GENERIC_TOP_LEVEL_DOMAINS):
+        return (
+            f"is outside the zone {zone!r}: it would become {full!r}; give a name relative to the zone "
+            f"('www') or one that ends in {zone!r}"
+        )
+    if len(full) > 253:
+        return f"{full!r} is longer than the 253 characters DNS allows"
+    return None

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .._core import Problems, is_token, private_network_of
 from .._core.arguments import checked_arguments
-from .names import is_record_name
+from .names import is_record_name, record_outside_zone
 
 PRIVATE_IN_PUBLIC = (
     "is a private address (in {network}); public DNS must not point at it: it discloses the internal "
@@ -45,6 +45,15 @@ def check_public_zone(problems: Problems, argument: str, zone: route53.IHostedZo
         problems.add(
             argument, zone.node.path, "is a private hosted zone; public records belong in a public zone"
         )
+
+
+def _zone_name(zone: route53.IHostedZone) -> str | None:
+    """The zone's name when it is known (``HostedZone.from_hosted_zone_id`` has none)."""
+    try:
+        name = zone.zone_name
+    except Exception:
+        return None
+    return name if isinstance(name, str) and not is_token(name) else None
 
 
 class PublicRecord(Construct):
@@ -84,6 +93,10 @@ class PublicRecord(Construct):
             "not a valid record name (dot-separated labels, optionally starting with '*')",
         )
         check_public_addresses(problems, "addresses", addresses)
+        zone_name = _zone_name(zone)
+        if zone_name is not None and is_record_name(record_name):
+            outside = record_outside_zone(record_name, zone_name)
+            problems.require(outside is None, "record_name", record_name, outside or "")
         problems.raise_if_any()
 
         ipv4 = [a for a in addresses if is_token(a) or ":" not in a]

@@ -9,9 +9,9 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from .._core import Problems, is_token
+from .._core import Problems, is_domain_name, is_token
 from .._core.arguments import checked_arguments
-from .names import is_record_name
+from .names import is_record_name, record_outside_zone
 from .public_record import PublicRecord, check_public_addresses
 
 APEX = "@"
@@ -68,12 +68,15 @@ class SplitHorizonZone(Construct):
             )
         for argument, records in (("public_records", public_records), ("private_records", private_records)):
             for name in records:
-                problems.require(
+                valid = problems.require(
                     name == APEX or is_record_name(name),
                     argument,
                     name,
                     "not a valid record name (relative to the zone, '@' for the apex)",
                 )
+                if valid and name != APEX and is_domain_name(zone_name):
+                    outside = record_outside_zone(name, zone_name)
+                    problems.require(outside is None, argument, name, outside or "")
         for name, addresses in public_records.items():
             check_public_addresses(problems, f"public_records[{name!r}]", addresses)
         for name, addresses in private_records.items():

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
 from .._core.arguments import checked_arguments
+from .._core.limits import check_batch_fargate_size, check_duration, check_ordered, check_subnets_in_vpc
 from ._nag import bucket_objects_finding
 from .instance_types import gpu_family_problem, node_of
 from .storage import TrainingStorage
@@ -126,8 +127,10 @@ class TrainingCluster(Construct):
         :param gpu_job_gpus: GPUs of the single-node GPU job definition. Default 1.
         :param gpu_job_vcpus: vCPUs of the single-node GPU job definition. Default 4.
         :param gpu_job_memory_mib: memory of the single-node GPU job definition. Default 14 GiB.
-        :param preprocess_vcpus: vCPUs of the Fargate preprocessing job (0.25 to 16). Default 2.
-        :param preprocess_memory_mib: memory of the Fargate preprocessing job. Default 4 GiB.
+        :param preprocess_vcpus: vCPUs of the Fargate preprocessing job: 0.25, 0.5, 1, 2, 4, 8, 16 or
+            32. Default 2.
+        :param preprocess_memory_mib: memory of the Fargate preprocessing job, a size AWS Batch offers
+            on Fargate with ``preprocess_vcpus`` (``BATCH_FARGATE_SIZES``). Default 4 GiB.
         :param preprocess_max_vcpus: cap of the Fargate compute environment. Default 32.
         :param root_volume_gib: encrypted gp3 root volume of each GPU node (images are large). Default 200.
         :param runnable_timeout: jobs RUNNABLE this long for lack of capacity, above the vCPU cap or with
@@ -194,7 +197,27 @@ class TrainingCluster(Construct):
         elif gpus_per_node is not None:
             problems.at_least("gpus_per_node", gpus_per_node, 1)
         problems.at_least("gpu_job_gpus", gpu_job_gpus, 1)
-        problems.between("preprocess_vcpus", preprocess_vcpus, 0.25, 16)
+        check_batch_fargate_size(
+            problems,
+            preprocess_vcpus,
+            preprocess_memory_mib,
+            vcpus_argument="preprocess_vcpus",
+            memory_argument="preprocess_memory_mib",
+        )
+        check_ordered(
+            problems, "preprocess_vcpus", preprocess_vcpus, "preprocess_max_vcpus", preprocess_max_vcpus
+        )
+        check_ordered(problems, "gpu_job_vcpus", gpu_job_vcpus, "max_vcpus", max_vcpus)
+        check_duration(
+            problems,
+            "training_timeout",
+            training_timeout,
+            minimum=Duration.seconds(60),
+            why=", the shortest attempt duration AWS Batch accepts",
+        )
+        check_subnets_in_vpc(problems, "subnet", subnet, vpc)
+        if storage is not None:
+            check_subnets_in_vpc(problems, "storage", storage.subnet, vpc)
         problems.at_least("root_volume_gib", root_volume_gib, 30)
         problems.between("runnable_timeout (seconds)", runnable_timeout.to_seconds(), 600, 86400)
         problems.raise_if_any()

@@ -32,6 +32,7 @@ from .._core import (
     python_function,
 )
 from .._core.arguments import checked_arguments
+from .._core.limits import check_duration
 from ._nag import bucket_objects_finding
 from .cluster import TrainingCluster
 
@@ -138,6 +139,7 @@ class TrainingPipeline(Construct):
         storage = cluster.storage
         bucket = model_bucket or (storage.model_bucket if storage is not None else None)
         problems = Problems("TrainingPipeline")
+        check_duration(problems, "timeout", timeout)
         problems.require(
             bucket is not None,
             "model_bucket",

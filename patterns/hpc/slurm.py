@@ -30,6 +30,8 @@ from constructs import Construct
 
 from .._core import Problems
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc
+from .._core.names import claim_name
 from .instance_types import _TYPE, gpu_family_problem, node_of
 from .storage import DEPLOYMENT_TYPES, PERSISTENT_2_THROUGHPUTS, TrainingStorage, lustre_capacity_problem
 
@@ -197,6 +199,13 @@ class SlurmCluster(Construct):
             "must be a ParallelCluster 3 release ('3.16.1')",
         )
         problems.conflict("lustre", lustre, "training_storage", training_storage)
+        check_subnets_in_vpc(problems, "subnet", subnet, vpc)
+        check_subnets_in_vpc(problems, "head_node.subnet", head_node.subnet, vpc)
+        for index, queue in enumerate(queues):
+            check_subnets_in_vpc(problems, f"queues[{index}].subnet", queue.subnet, vpc)
+        if training_storage is not None:
+            check_subnets_in_vpc(problems, "training_storage", training_storage.subnet, vpc)
+        claim_name(problems, self, "ParallelCluster cluster", "cluster_name", cluster_name)
         problems.raise_if_any()
 
         self.cluster_name = cluster_name

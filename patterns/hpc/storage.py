@@ -16,6 +16,7 @@ from constructs import Construct
 
 from .._core import Problems, alarm, secure_bucket
 from .._core.arguments import checked_arguments
+from .._core.limits import check_subnets_in_vpc
 
 DEPLOYMENT_TYPES = {
     "SCRATCH_2": fsx.LustreDeploymentType.SCRATCH_2,
@@ -121,6 +122,7 @@ class TrainingStorage(Construct):
             "must be an absolute path below the root ('/data')",
         )
         problems.between("free_capacity_alarm_percent", free_capacity_alarm_percent, 1, 99)
+        check_subnets_in_vpc(problems, "subnet", subnet, vpc)
         problems.raise_if_any()
 
         self.deployment_type = deployment_type

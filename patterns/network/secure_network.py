@@ -15,8 +15,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, log_group
+from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_token, log_group
 from .._core.arguments import checked_arguments
+from .._core.limits import VIRTUAL_PRIVATE_GATEWAY_ID
 from .nacl import AclRule, both_ways, inbound_from_internet, outbound_to_internet, tier_acl
 
 INTERFACE_ENDPOINTS: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
@@ -53,6 +54,55 @@ class SiteToSiteVpn:
     customer_gateway_ip: str
     bgp_asn: int | None = None
     tunnel_inside_cidrs: Sequence[str] = field(default_factory=tuple)
+
+
+TUNNELS_PER_CONNECTION = 2
+"""A site-to-site VPN connection has two tunnels: at most one inside CIDR each."""
+
+TUNNEL_INSIDE_RANGE = ipaddress.ip_network("169.254.0.0/16")
+RESERVED_TUNNEL_INSIDE_CIDRS = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        "169.254.0.0/30",
+        "169.254.1.0/30",
+        "169.254.2.0/30",
+        "169.254.3.0/30",
+        "169.254.4.0/30",
+        "169.254.5.0/30",
+        "169.254.169.252/30",
+    )
+)
+"""Inside CIDRs AWS reserves (EC2 ``VpnTunnelOptionsSpecification.TunnelInsideCidr``)."""
+
+
+def _check_tunnel_inside_cidrs(problems: Problems, cidrs: Sequence[str]) -> None:
+    """/30 blocks inside 169.254.0.0/16, none reserved by AWS, distinct, one per tunnel at most."""
+    if is_token(cidrs):
+        return
+    argument = "vpn.tunnel_inside_cidrs"
+    problems.require(
+        len(cidrs) <= TUNNELS_PER_CONNECTION,
+        argument,
+        list(cidrs),
+        f"a VPN connection has {TUNNELS_PER_CONNECTION} tunnels: give at most {TUNNELS_PER_CONNECTION} CIDRs",
+    )
+    seen: set[ipaddress.IPv4Network | ipaddress.IPv6Network] = set()
+    for index, inside in enumerate(cidrs):
+        name = f"{argument}[{index}]"
+        net = problems.cidr(name, inside)
+        if net is None:
+            continue
+        if net.prefixlen != 30 or not net.subnet_of(TUNNEL_INSIDE_RANGE):  # type: ignore[arg-type]
+            problems.add(name, inside, "must be a /30 inside 169.254.0.0/16")
+        elif net in RESERVED_TUNNEL_INSIDE_CIDRS:
+            problems.add(
+                name,
+                inside,
+                "is reserved by AWS (169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30); choose another /30",
+            )
+        elif net in seen:
+            problems.add(name, inside, "is given twice; each tunnel needs its own /30")
+        seen.add(net)
 
 
 def _allocate(vpc: ipaddress.IPv4Network, masks: Sequence[int]) -> bool:
@@ -166,15 +216,14 @@ class SecureNetwork(Construct):
                 problems.between("vpn.bgp_asn", vpn.bgp_asn, 1, 4294967295)
             elif not on_premises_cidrs:
                 problems.add("vpn", vpn, "static routing (no bgp_asn) needs on_premises_cidrs to route to")
-            for inside in vpn.tunnel_inside_cidrs:
-                net = problems.cidr("vpn.tunnel_inside_cidrs", inside)
-                if isinstance(net, ipaddress.IPv4Network):
-                    problems.require(
-                        net.prefixlen == 30 and net.subnet_of(ipaddress.IPv4Network("169.254.0.0/16")),
-                        "vpn.tunnel_inside_cidrs",
-                        inside,
-                        "must be a /30 inside 169.254.0.0/16",
-                    )
+            _check_tunnel_inside_cidrs(problems, vpn.tunnel_inside_cidrs)
+        if virtual_private_gateway_id is not None and not is_token(virtual_private_gateway_id):
+            problems.require(
+                bool(VIRTUAL_PRIVATE_GATEWAY_ID.match(virtual_private_gateway_id)),
+                "virtual_private_gateway_id",
+                virtual_private_gateway_id,
+                "not a virtual private gateway id ('vgw-' and 8 or 17 lower-case hexadecimal digits)",
+            )
         if amazon_side_asn is not None:
             problems.conflict(
                 "amazon_side_asn", amazon_side_asn, "virtual_private_gateway_id", virtual_private_gateway_id

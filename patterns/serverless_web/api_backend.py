@@ -32,6 +32,7 @@ from .._core import (
     renamed_arguments,
 )
 from .._core.arguments import checked_arguments
+from .._core.names import claim_name
 from .options import (
     AmazonLogin,
     AppleLogin,
@@ -89,6 +90,76 @@ class ApiBackend(Construct):
     authenticated role may only invoke ``GET``/``PUT /iam/items/{id}``, the same handlers behind
     ``AWS_IAM`` authorization (requests signed with SigV4 using the identity pool's credentials).
     """
+
+    @staticmethod
+    def check(
+        problems: Problems,
+        scope: Construct,
+        *,
+        domain_prefix: str,
+        callback_urls: Sequence[str] = ("http://localhost:8080/callback",),
+        logout_urls: Sequence[str] = (),
+        cors_allowed_origins: Sequence[str] = (),
+        mfa: cognito.Mfa = cognito.Mfa.OPTIONAL,
+        identity_providers: Sequence[IdentityProvider] = (),
+        twitter_login: TwitterLogin | None = None,
+        throttling_rate_limit: float = 50,
+        throttling_burst_limit: int = 100,
+        web_acl_arn: str | None = None,
+        latency_threshold: Duration = Duration.seconds(2),
+        server_error_threshold: int = 5,
+    ) -> None:
+        """The value checks of the constructor's arguments, recorded on ``problems``; ``scope`` is where
+        the API will be built. A composite (``ServerlessWebApp``) runs them up front with
+        ``RenamedProblems`` so that its caller sees their own argument names."""
+
+        if not is_token(domain_prefix):
+            problems.require(
+                isinstance(domain_prefix, str)
+                and bool(_DOMAIN_PREFIX.match(domain_prefix))
+                and not any(word in domain_prefix for word in _RESERVED_IN_PREFIX),
+                "domain_prefix",
+                domain_prefix,
+                "must be 1-63 lower-case letters, digits and inner hyphens, without 'aws', 'amazon' or 'cognito'",
+            )
+        problems.require(
+            len(callback_urls) > 0, "callback_urls", list(callback_urls), "at least one URL is required"
+        )
+        for url in callback_urls:
+            _check_url(problems, "callback_urls", url, path_allowed=True)
+        for url in logout_urls:
+            _check_url(problems, "logout_urls", url, path_allowed=True)
+        for origin in cors_allowed_origins:
+            _check_url(problems, "cors_allowed_origins", origin, path_allowed=False)
+        problems.one_of("mfa", mfa, [cognito.Mfa.OPTIONAL, cognito.Mfa.REQUIRED])
+        seen: set[str] = set()
+        for index, provider in enumerate(identity_providers):
+            argument = f"identity_providers[{index}]"
+            if not isinstance(provider, GoogleLogin | AppleLogin | FacebookLogin | AmazonLogin | OidcLogin):
+                problems.add(
+                    argument,
+                    provider,
+                    "must be GoogleLogin, AppleLogin, FacebookLogin, AmazonLogin or OidcLogin",
+                )
+                continue
+            provider.check(problems, argument)
+            key = provider.name.lower() if isinstance(provider, OidcLogin) else type(provider).__name__
+            problems.require(key not in seen, argument, key, "is given twice")
+            seen.add(key)
+        if twitter_login is not None:
+            if isinstance(twitter_login, TwitterLogin):
+                twitter_login.check(problems, "twitter_login", scope=scope)
+            else:
+                problems.add(
+                    "twitter_login",
+                    twitter_login,
+                    "must be a TwitterLogin(consumer_key=..., consumer_secret=SecretValue.secrets_manager(...))",
+                )
+        problems.at_least("throttling_rate_limit", throttling_rate_limit, 1)
+        problems.at_least("throttling_burst_limit", throttling_burst_limit, 1)
+        check_web_acl_arn(problems, "web_acl_arn", web_acl_arn, scope="regional")
+        problems.at_least("latency_threshold (ms)", latency_threshold.to_milliseconds(), 1)
+        problems.at_least("server_error_threshold", server_error_threshold, 1)
 
     @renamed_arguments("0.2.0", table_encryption_key="encryption_key")
     @checked_arguments
@@ -149,53 +220,23 @@ class ApiBackend(Construct):
         """
         super().__init__(scope, id)
         problems = Problems("ApiBackend")
-        if not is_token(domain_prefix):
-            problems.require(
-                isinstance(domain_prefix, str)
-                and bool(_DOMAIN_PREFIX.match(domain_prefix))
-                and not any(word in domain_prefix for word in _RESERVED_IN_PREFIX),
-                "domain_prefix",
-                domain_prefix,
-                "must be 1-63 lower-case letters, digits and inner hyphens, without 'aws', 'amazon' or 'cognito'",
-            )
-        problems.require(
-            len(callback_urls) > 0, "callback_urls", list(callback_urls), "at least one URL is required"
+        ApiBackend.check(
+            problems,
+            self,
+            domain_prefix=domain_prefix,
+            callback_urls=callback_urls,
+            logout_urls=logout_urls,
+            cors_allowed_origins=cors_allowed_origins,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+            throttling_rate_limit=throttling_rate_limit,
+            throttling_burst_limit=throttling_burst_limit,
+            web_acl_arn=web_acl_arn,
+            latency_threshold=latency_threshold,
+            server_error_threshold=server_error_threshold,
         )
-        for url in callback_urls:
-            _check_url(problems, "callback_urls", url, path_allowed=True)
-        for url in logout_urls:
-            _check_url(problems, "logout_urls", url, path_allowed=True)
-        for origin in cors_allowed_origins:
-            _check_url(problems, "cors_allowed_origins", origin, path_allowed=False)
-        problems.one_of("mfa", mfa, [cognito.Mfa.OPTIONAL, cognito.Mfa.REQUIRED])
-        seen: set[str] = set()
-        for index, provider in enumerate(identity_providers):
-            argument = f"identity_providers[{index}]"
-            if not isinstance(provider, GoogleLogin | AppleLogin | FacebookLogin | AmazonLogin | OidcLogin):
-                problems.add(
-                    argument,
-                    provider,
-                    "must be GoogleLogin, AppleLogin, FacebookLogin, AmazonLogin or OidcLogin",
-                )
-                continue
-            provider.check(problems, argument)
-            key = provider.name.lower() if isinstance(provider, OidcLogin) else type(provider).__name__
-            problems.require(key not in seen, argument, key, "is given twice")
-            seen.add(key)
-        if twitter_login is not None:
-            if isinstance(twitter_login, TwitterLogin):
-                twitter_login.check(problems, "twitter_login", scope=self)
-            else:
-                problems.add(
-                    "twitter_login",
-                    twitter_login,
-                    "must be a TwitterLogin(consumer_key=..., consumer_secret=SecretValue.secrets_manager(...))",
-                )
-        problems.at_least("throttling_rate_limit", throttling_rate_limit, 1)
-        problems.at_least("throttling_burst_limit", throttling_burst_limit, 1)
-        check_web_acl_arn(problems, "web_acl_arn", web_acl_arn, scope="regional")
-        problems.at_least("latency_threshold (ms)", latency_threshold.to_milliseconds(), 1)
-        problems.at_least("server_error_threshold", server_error_threshold, 1)
+        claim_name(problems, self, "Cognito domain prefix", "domain_prefix", domain_prefix)
         problems.raise_if_any()
 
         # --- data -------------------------------------------------------------------------------

@@ -10,11 +10,30 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from .._core import Problems
 from .._core.arguments import checked_arguments
+from .._core.composite import RenamedProblems
+from .._core.names import claim_name
 from .api_backend import ApiBackend
 from .edge import CloudFrontAlarms, CloudFrontEdge
 from .options import IdentityProvider, SiteDomain, TwitterLogin
 from .static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+
+SITE_ARGUMENTS = {
+    "domain": "domain",
+    "certificate_arn": "certificate_arn",
+    "web_acl_arn": "web_acl_arn",
+    "edge": "edge",
+}
+"""``StaticSite``'s argument -> this construct's argument of the same value."""
+API_ARGUMENTS = {
+    "domain_prefix": "auth_domain_prefix",
+    "mfa": "mfa",
+    "identity_providers": "identity_providers",
+    "twitter_login": "twitter_login",
+    "web_acl_arn": "api_web_acl_arn",
+}
+"""``ApiBackend``'s argument -> this construct's argument of the same value."""
 
 
 class ServerlessWebApp(Construct):
@@ -26,6 +45,42 @@ class ServerlessWebApp(Construct):
     token (CORS allows the site's origin, the CSP allows the API and Cognito), and never touches
     DynamoDB itself.
     """
+
+    def _check(
+        self,
+        *,
+        auth_domain_prefix: str,
+        domain: SiteDomain | None,
+        certificate_arn: str | None,
+        web_acl_arn: str | None,
+        api_web_acl_arn: str | None,
+        mfa: cognito.Mfa,
+        identity_providers: Sequence[IdentityProvider],
+        twitter_login: TwitterLogin | None,
+        edge: CloudFrontEdge | None,
+    ) -> None:
+        """Every problem of the site's and the API's arguments at once, under this construct's names,
+        before either is built."""
+        problems = Problems("ServerlessWebApp")
+        StaticSite.check(
+            RenamedProblems(problems, SITE_ARGUMENTS),
+            self,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+            edge=edge,
+        )
+        ApiBackend.check(
+            RenamedProblems(problems, API_ARGUMENTS),
+            self,
+            domain_prefix=auth_domain_prefix,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+            web_acl_arn=api_web_acl_arn,
+        )
+        claim_name(problems, self, "Cognito domain prefix", "auth_domain_prefix", auth_domain_prefix)
+        problems.raise_if_any()
 
     @checked_arguments
     def __init__(
@@ -71,6 +126,17 @@ class ServerlessWebApp(Construct):
             Default: built here in us-east-1; elsewhere none, with a warning (see ``StaticSite``).
         """
         super().__init__(scope, id)
+        self._check(
+            auth_domain_prefix=auth_domain_prefix,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+            api_web_acl_arn=api_web_acl_arn,
+            mfa=mfa,
+            identity_providers=identity_providers,
+            twitter_login=twitter_login,
+            edge=edge,
+        )
         region = Stack.of(self).region
         csp = (
             f"{DEFAULT_CONTENT_SECURITY_POLICY}; connect-src 'self' "

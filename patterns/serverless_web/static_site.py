@@ -35,6 +35,7 @@ from .._core import (
     secure_bucket,
 )
 from .._core.arguments import checked_arguments
+from .._core.limits import check_duration
 from .edge import CloudFrontAlarms, CloudFrontEdge, error_rate_alarm
 from .options import SiteDomain
 
@@ -90,12 +91,10 @@ class StaticSite(Construct):
     is the cache, so deleting an object makes the next request render it again.
     """
 
-    @renamed_arguments("0.2.0", bucket_encryption_key="encryption_key")
-    @checked_arguments
-    def __init__(
-        self,
+    @staticmethod
+    def check(
+        problems: Problems,
         scope: Construct,
-        id: str,
         *,
         bucket: s3.IBucket | None = None,
         encryption_key: kms.IKey | None = None,
@@ -107,55 +106,15 @@ class StaticSite(Construct):
         not_found_page: str | None = "/404.html",
         content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY,
         allowed_countries: Sequence[str] = (),
-        price_class: cloudfront.PriceClass = cloudfront.PriceClass.PRICE_CLASS_100,
-        render_table: dynamodb.ITable | None = None,
         render_path_pattern: str = "/pages/*",
         access_log_expiry: Duration = Duration.days(365),
         error_rate_threshold_percent: float = 5,
-        alarm_topic: sns.ITopic | None = None,
         edge: CloudFrontEdge | None = None,
-        cloudfront_alarms: CloudFrontAlarms | None = None,
     ) -> None:
-        """
-        :param bucket: the content bucket. Default: a new private bucket (SSE-S3, versioned, TLS only,
-            server access logs, retained). Cannot be combined with ``encryption_key`` or
-            ``removal_policy``, which only shape a new bucket.
-        :param encryption_key: KMS key for a new content bucket. Default: SSE-S3.
-        :param removal_policy: what happens to the new content bucket and the log bucket on stack
-            deletion. Default: retained.
-        :param domain: a custom domain (``SiteDomain``): alias A/AAAA records in its hosted zone and,
-            unless ``certificate_arn`` or ``edge`` gives one, a DNS-validated certificate (the stack
-            must then be in us-east-1). Default: the ``*.cloudfront.net`` name only.
-        :param certificate_arn: an existing us-east-1 ACM certificate for ``domain``. Default: a new
-            DNS-validated certificate when ``domain`` is given.
-        :param web_acl_arn: a WAFv2 web ACL of CLOUDFRONT scope (``...:global/webacl/...``). Default: none.
-        :param default_root_object: served for ``/``. Default ``index.html``.
-        :param not_found_page: page served (with status 404) when nothing is found. Default
-            ``/404.html``; ``None`` returns the origin's error as is.
-        :param content_security_policy: the Content-Security-Policy header. Default:
-            ``DEFAULT_CONTENT_SECURITY_POLICY`` (same-origin only).
-        :param allowed_countries: ISO 3166 country codes allowed to reach the site. Default: everyone.
-        :param price_class: edge locations used. Default ``PRICE_CLASS_100`` (North America, Europe).
-        :param render_table: DynamoDB table the renderer reads pages from (partition key ``id``).
-            Default: no renderer; every path is served from S3 only.
-        :param render_path_pattern: paths that are rendered on first request. Default ``/pages/*``
-            (S3 keys ``pages/<id>``).
-        :param access_log_expiry: how long CloudFront access logs are kept. Default one year.
-        :param error_rate_threshold_percent: 5xx error rate (percent, 5-minute average) that raises the
-            alarm. Default 5.
-        :param alarm_topic: SNS topic for the alarms. Default: alarms without actions.
-        :param edge: a ``CloudFrontEdge`` in a us-east-1 stack: the site uses its web ACL and (with
-            ``domain``) its certificate, so the site's stack may be in any region (with
-            ``cross_region_references=True``). Cannot be combined with ``web_acl_arn`` or
-            ``certificate_arn``. Default: none.
-        :param cloudfront_alarms: a ``CloudFrontAlarms`` in a us-east-1 stack (deployed after this one)
-            that builds the 5xx alarm, notifying its own topic. Default: the alarm is built here when
-            the stack is in us-east-1 (or has no region); in another region there is then no 5xx
-            alarm (CloudFront's metrics exist in us-east-1 only) and a warning says so.
-        """
-        super().__init__(scope, id)
-        stack = Stack.of(self)
-        problems = Problems("StaticSite")
+        """The value checks of the constructor's arguments, recorded on ``problems``; ``scope`` is where
+        the site will be built. A composite (``ServerlessWebApp``) runs them up front with
+        ``RenamedProblems`` so that its caller sees their own argument names."""
+        stack = Stack.of(scope)
         problems.conflict("bucket", bucket, "encryption_key", encryption_key)
         problems.conflict("bucket", bucket, "removal_policy", removal_policy)
         if edge is not None:
@@ -235,7 +194,94 @@ class StaticSite(Construct):
             "must look like '/pages/*' (a folder followed by '/*')",
         )
         problems.between("error_rate_threshold_percent", error_rate_threshold_percent, 0.1, 100)
+        check_duration(problems, "access_log_expiry", access_log_expiry, minimum=Duration.days(1))
+
+    @renamed_arguments("0.2.0", bucket_encryption_key="encryption_key")
+    @checked_arguments
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        bucket: s3.IBucket | None = None,
+        encryption_key: kms.IKey | None = None,
+        removal_policy: RemovalPolicy | None = None,
+        domain: SiteDomain | None = None,
+        certificate_arn: str | None = None,
+        web_acl_arn: str | None = None,
+        default_root_object: str = "index.html",
+        not_found_page: str | None = "/404.html",
+        content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY,
+        allowed_countries: Sequence[str] = (),
+        price_class: cloudfront.PriceClass = cloudfront.PriceClass.PRICE_CLASS_100,
+        render_table: dynamodb.ITable | None = None,
+        render_path_pattern: str = "/pages/*",
+        access_log_expiry: Duration = Duration.days(365),
+        error_rate_threshold_percent: float = 5,
+        alarm_topic: sns.ITopic | None = None,
+        edge: CloudFrontEdge | None = None,
+        cloudfront_alarms: CloudFrontAlarms | None = None,
+    ) -> None:
+        """
+        :param bucket: the content bucket. Default: a new private bucket (SSE-S3, versioned, TLS only,
+            server access logs, retained). Cannot be combined with ``encryption_key`` or
+            ``removal_policy``, which only shape a new bucket.
+        :param encryption_key: KMS key for a new content bucket. Default: SSE-S3.
+        :param removal_policy: what happens to the new content bucket and the log bucket on stack
+            deletion. Default: retained.
+        :param domain: a custom domain (``SiteDomain``): alias A/AAAA records in its hosted zone and,
+            unless ``certificate_arn`` or ``edge`` gives one, a DNS-validated certificate (the stack
+            must then be in us-east-1). Default: the ``*.cloudfront.net`` name only.
+        :param certificate_arn: an existing us-east-1 ACM certificate for ``domain``. Default: a new
+            DNS-validated certificate when ``domain`` is given.
+        :param web_acl_arn: a WAFv2 web ACL of CLOUDFRONT scope (``...:global/webacl/...``). Default: none.
+        :param default_root_object: served for ``/``. Default ``index.html``.
+        :param not_found_page: page served (with status 404) when nothing is found. Default
+            ``/404.html``; ``None`` returns the origin's error as is.
+        :param content_security_policy: the Content-Security-Policy header. Default:
+            ``DEFAULT_CONTENT_SECURITY_POLICY`` (same-origin only).
+        :param allowed_countries: ISO 3166 country codes allowed to reach the site. Default: everyone.
+        :param price_class: edge locations used. Default ``PRICE_CLASS_100`` (North America, Europe).
+        :param render_table: DynamoDB table the renderer reads pages from (partition key ``id``).
+            Default: no renderer; every path is served from S3 only.
+        :param render_path_pattern: paths that are rendered on first request. Default ``/pages/*``
+            (S3 keys ``pages/<id>``).
+        :param access_log_expiry: how long CloudFront access logs are kept. Default one year.
+        :param error_rate_threshold_percent: 5xx error rate (percent, 5-minute average) that raises the
+            alarm. Default 5.
+        :param alarm_topic: SNS topic for the alarms. Default: alarms without actions.
+        :param edge: a ``CloudFrontEdge`` in a us-east-1 stack: the site uses its web ACL and (with
+            ``domain``) its certificate, so the site's stack may be in any region (with
+            ``cross_region_references=True``). Cannot be combined with ``web_acl_arn`` or
+            ``certificate_arn``. Default: none.
+        :param cloudfront_alarms: a ``CloudFrontAlarms`` in a us-east-1 stack (deployed after this one)
+            that builds the 5xx alarm, notifying its own topic. Default: the alarm is built here when
+            the stack is in us-east-1 (or has no region); in another region there is then no 5xx
+            alarm (CloudFront's metrics exist in us-east-1 only) and a warning says so.
+        """
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        problems = Problems("StaticSite")
+        StaticSite.check(
+            problems,
+            self,
+            bucket=bucket,
+            encryption_key=encryption_key,
+            removal_policy=removal_policy,
+            domain=domain,
+            certificate_arn=certificate_arn,
+            web_acl_arn=web_acl_arn,
+            default_root_object=default_root_object,
+            not_found_page=not_found_page,
+            content_security_policy=content_security_policy,
+            allowed_countries=allowed_countries,
+            render_path_pattern=render_path_pattern,
+            access_log_expiry=access_log_expiry,
+            error_rate_threshold_percent=error_rate_threshold_percent,
+            edge=edge,
+        )
         problems.raise_if_any()
+        edge_certificate = edge.certificate if edge is not None else None
         if edge is not None:
             web_acl_arn = edge.web_acl_arn
 

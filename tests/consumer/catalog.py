@@ -205,6 +205,9 @@ AFTER: dict[str, Callable[[Shared, Any], None]] = {
 
 SECOND_COPY: dict[str, dict[str, Any]] = {
     "GoldenImagePipeline": {"name": "api"},
+    "ApiBackend": {"domain_prefix": "cdp-second-api"},
+    "ServerlessWebApp": {"auth_domain_prefix": "cdp-second-web"},
+    "SlurmCluster": {"cluster_name": "training-two"},
     # One Config recorder and one Session Manager preferences document per account and region: the
     # second baseline says so (refused otherwise, naming the first: tests/patterns/test_security_singletons.py).
     "ComplianceBaseline": {"create_recorder": False, "session_manager_preferences": False},

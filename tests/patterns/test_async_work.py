@@ -745,7 +745,7 @@ class TestFleetOptions:
             ({"max_capacity": 0}, r"max_capacity=0: must be between 1 and 1000"),
             ({"messages_per_task": 0}, r"messages_per_task=0: must be at least 1"),
             ({"cpu": 300}, r"cpu=300: must be one of"),
-            ({"memory_mib": 256}, r"memory_mib=256: must be at least 512"),
+            ({"memory_mib": 256}, r"memory_mib=256: Fargate offers 512-2048 MiB with cpu=256"),
             (
                 {"visibility_timeout": Duration.hours(13)},
                 r"visibility_timeout=46800: must be between 0 and 43200",

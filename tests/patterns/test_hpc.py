@@ -464,7 +464,7 @@ class TestBadInput:
                 {"runnable_timeout": Duration.minutes(5)},
                 r"runnable_timeout \(seconds\)=300: must be between 600 and 86400",
             ),
-            ({"preprocess_vcpus": 32}, r"preprocess_vcpus=32: must be between 0.25 and 16"),
+            ({"preprocess_vcpus": 3}, r"preprocess_vcpus=3: must be one of 0.25, 0.5, 1, 2, 4, 8, 16, 32"),
         ],
     )
     def test_cluster(self, kwargs: dict, message: str) -> None:
