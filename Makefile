@@ -18,8 +18,10 @@ NODE_MIN := 22
 STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
+CHECKOV_VENV := .venv-checkov
+STAMP_CHECKOV := $(CHECKOV_VENV)/.stamp-checkov
 
-.PHONY: help setup synth test fuzz review review-check lint bench clean
+.PHONY: help setup synth test fuzz review review-check lint bench checkov clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -76,6 +78,16 @@ lint: setup ## ruff on the library, stacks and tests
 
 bench: setup ## full-app synth time against a one-empty-stack floor app (ratio)
 	$(BIN)/python bench/synth.py
+
+# checkov pins an older boto3 than the project: it gets its own venv.
+$(STAMP_CHECKOV): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+checkov: synth $(STAMP_CHECKOV) ## checkov on the synthesized app: pass ratio, remaining failures with reasons; fails below 0.93
+	$(CHECKOV_VENV)/bin/python bench/checkov_ratio.py cdk.out --checkov $(CURDIR)/$(CHECKOV_VENV)/bin/checkov --min 0.93
 
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
 	rm -rf cdk.out .pytest_cache .ruff_cache

@@ -8,9 +8,9 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, service_key
 from patterns.containers import ContainerCluster, ContainerRegistry, ContainerService, MigrationTask
 from patterns.network import SecureNetwork
 from patterns.security import EdgeProtection
@@ -32,7 +32,11 @@ class ContainerClusterStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (``-c container_endpoints=1`` on it adds ECR/Logs endpoints)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        self.alarm_topic = alarm_topic(
+            self,
+            "Alarms",
+            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
+        )
         self.network = network
         self.cluster = ContainerCluster(self, "Cluster", vpc=self.network.vpc)
         ci_account = context.text(self, "ci_account", "")

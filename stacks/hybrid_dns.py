@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, service_key
 from patterns.dns import HybridDns
 from patterns.network import SecureNetwork
 
@@ -29,7 +29,11 @@ class HybridDnsStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        self.alarm_topic = alarm_topic(
+            self,
+            "Alarms",
+            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
+        )
         self.network = network
         self.dns = HybridDns(
             self,

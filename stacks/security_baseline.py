@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, service_key
 from patterns.security import ComplianceBaseline, EdgeProtection
 
 from . import context
@@ -26,7 +26,11 @@ class SecurityBaselineStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        self.alarm_topic = alarm_topic(
+            self,
+            "Alarms",
+            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
+        )
         self.edge = EdgeProtection(
             self,
             "Edge",

@@ -6,10 +6,9 @@ from typing import Any
 
 from aws_cdk import Aws, CfnOutput, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from patterns._core import acknowledge
+from patterns._core import acknowledge, alarm_topic, service_key
 from patterns.security import EdgeProtection
 from patterns.serverless_web import ServerlessWebApp, SiteDomain, TwitterLogin
 
@@ -40,7 +39,11 @@ class ServerlessWebStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        self.alarm_topic = alarm_topic(
+            self,
+            "Alarms",
+            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
+        )
         domain_name = context.text(self, "web_domain", "")
         domain = (
             SiteDomain(

@@ -1,7 +1,8 @@
 """Shared secure defaults and helpers used by more than one pattern."""
 
-from .alarms import alarm
+from .alarms import alarm, alarm_topic
 from .functions import PYTHON_RUNTIME, python_function
+from .keys import service_key
 from .logs import DEFAULT_LOG_RETENTION, log_group
 from .nag import acknowledge, acknowledge_wildcard_resources, nag_ref
 from .storage import access_logs_bucket, allow_log_delivery, logging_target, secure_bucket
@@ -16,6 +17,7 @@ __all__ = [
     "acknowledge",
     "acknowledge_wildcard_resources",
     "alarm",
+    "alarm_topic",
     "allow_log_delivery",
     "is_domain_name",
     "is_token",
@@ -25,4 +27,5 @@ __all__ = [
     "private_network_of",
     "python_function",
     "secure_bucket",
+    "service_key",
 ]

@@ -25,6 +25,7 @@ from .queues import (
     VISIBILITY_PER_FUNCTION_TIMEOUT,
     dead_letter_alarm,
     dead_letter_queue,
+    event_queue_key,
     oldest_message_alarm,
     work_queue,
 )
@@ -332,6 +333,7 @@ class PollingWorker(Construct):
             visibility_timeout=visibility_timeout,
             max_receive_count=max_receive_count,
             removal_policy=removal_policy,
+            encryption_key=event_queue_key(self, "QueueKey", removal_policy=removal_policy),
         )
         self.dedup_table = dynamodb.Table(
             self,
@@ -339,14 +341,10 @@ class PollingWorker(Construct):
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             time_to_live_attribute="expires_at",
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
             removal_policy=removal_policy,
-        )
-        acknowledge(
-            self.dedup_table,
-            {
-                "AwsSolutions-DDB3": "The table only holds dedup keys that expire after a day; restoring them to a "
-                "point in time would re-admit duplicates, not recover data.",
-            },
         )
         self.consumer = python_function(
             self,
@@ -379,6 +377,10 @@ class PollingWorker(Construct):
             {  # type: ignore[arg-type]
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
                 "check function's versions and aliases (ARN:*), nothing else.",
+                "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "grant_send_messages on the queues' own key: "
+                "SQS needs a data key to encrypt the messages the consumer re-queues (only that key).",
+                "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "grant_send_messages on the queues' own key (only "
+                "that key), as CDK grants it for an encrypted queue.",
             },
         )
         self.alarms.append(
@@ -463,7 +465,12 @@ class PollingWorker(Construct):
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
         )
-        self.dead_letter_queue = dead_letter_queue(self, "DeliveryDeadLetters", removal_policy=removal_policy)
+        self.dead_letter_queue = dead_letter_queue(
+            self,
+            "DeliveryDeadLetters",
+            removal_policy=removal_policy,
+            encryption_key=event_queue_key(self, "DeliveryDeadLettersKey", removal_policy=removal_policy),
+        )
         acknowledge(
             self.dead_letter_queue,
             {
