@@ -45,6 +45,7 @@ class ServerlessWebApp(Construct):
         table_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
+        execution_logging: bool = False,
     ) -> None:
         """
         :param auth_domain_prefix: the hosted UI domain prefix (globally unique).
@@ -62,6 +63,8 @@ class ServerlessWebApp(Construct):
         :param table_encryption_key: customer-managed key for the table. Default: AWS managed key.
         :param removal_policy: for the buckets, the table and the user pool. Default: retained.
         :param alarm_topic: SNS topic for every alarm. Default: alarms without actions.
+        :param execution_logging: the API's execution logs (INFO, no data tracing; see ``ApiBackend``).
+            Default ``False``: they need the account-level API Gateway CloudWatch role.
         """
         super().__init__(scope, id)
         region = Stack.of(self).region
@@ -95,6 +98,7 @@ class ServerlessWebApp(Construct):
             removal_policy=removal_policy,
             web_acl_arn=api_web_acl_arn,
             alarm_topic=alarm_topic,
+            execution_logging=execution_logging,
         )
         self.site.render_from(self.api.table)
         self.api.expire_pages_in(self.site.bucket, prefix=self.site.render_prefix)
