@@ -4,8 +4,8 @@ Runs checkov (``--framework cloudformation -o json``) on every ``cdk.out/*.templ
 passed and failed checks, and prints the ratio passed / (passed + failed) twice: over every check
 checkov ran (``raw``), and with the checks of ``SKIPPED`` left out of both counts (``gated``, what
 ``--min`` applies to). Every failure that remains is printed with its template and resource, and with
-the reason it is left (``REASONS``): a finding without a reason is printed as ``(no reason recorded)``
-so that a new one is seen. Exits 1 when the gated ratio is below ``--min``.
+the reason it is left (``REASONS``). Exits 1 when the gated ratio is below ``--min``, or when a
+failure has no reason recorded (a new finding: fix it, or say why it stays).
 
 checkov pins an older boto3 than the project, so it lives in its own venv: ``make checkov`` creates
 ``.venv-checkov`` from requirements-checkov.txt and runs this script with ``--checkov`` pointing there.
@@ -40,16 +40,25 @@ SKIPPED: dict[str, str] = {
     ),
 }
 
-# Why each remaining failure is left. Keyed by check id; the text names the resources it covers.
-REASONS: dict[str, str] = {
+# Why each remaining failure is left: by check id, either one reason, or reasons by resource (the first
+# key found in the resource's logical id wins; "" is the fallback).
+REASONS: dict[str, str | dict[str, str]] = {
     "CKV_AWS_158": (
-        "CloudWatch Logs encrypts every log group at rest; a customer-managed key per stack is a cost and "
-        "key-policy decision for the caller (AWS Solutions Constructs do not default to one either)."
+        "CloudWatch Logs encrypts every log group at rest; a customer-managed key per log group or stack is "
+        "a cost and key-policy decision for the caller (AWS Solutions Constructs do not default to one)."
     ),
-    "CKV_AWS_116": (
-        "Lambda DLQ: the functions are invoked synchronously (API Gateway, Step Functions, custom resources, "
-        "SQS event sources with their own queue DLQ); an on-failure DLQ only applies to async invocation."
-    ),
+    "CKV_AWS_116": {
+        "CompliancePublicDnsFunction": (
+            "invoked by AWS Config, which re-runs the evaluation on its schedule and reports a failure as the "
+            "rule's evaluation error (alarmed); a DLQ would hold evaluations nobody redrives."
+        ),
+        "": (
+            "invoked synchronously or by a poller (API Gateway, a function URL, Step Functions, an SQS event "
+            "source whose queue has a DLQ) or as a CloudFormation custom-resource handler, whose failure fails "
+            "the deployment; Lambda's DLQ applies to asynchronous invocations only (the project's "
+            "CDP-LambdaFailureDestination rule covers those)."
+        ),
+    },
     "CKV_AWS_18": (
         "The stack's server-access-log bucket (CdpAccessLogs) is the log target itself; logging it to "
         "itself would loop."
@@ -68,22 +77,31 @@ REASONS: dict[str, str] = {
         "CloudFront fixes; with `domain=` the distribution uses TLSv1.2_2021."
     ),
     "CKV_AWS_111": (
-        "IAM write without resource constraint: actions that take no resource ARN (X-Ray, "
-        "logs:CreateLogDelivery and the other CloudWatch Logs delivery actions of Step Functions)."
+        "Step Functions roles (the migration's and CDK's provider waiter): CloudWatch Logs delivery and "
+        "X-Ray actions support no resource ARN; ecs:DescribeTasks/StopTask on * come from CDK's "
+        "EcsRunTask .sync integration."
     ),
     "CKV_AWS_119": (
-        "DynamoDB encrypted with the AWS owned key (the DynamoDB default); pass `encryption_key=` for a "
-        "customer-managed key."
+        "DynamoDB encrypts with an AWS owned or managed key by default; ApiBackend takes "
+        "`table_encryption_key=` for a customer-managed key; the dedup table holds only expiring keys."
     ),
     "CKV_AWS_149": (
-        "The example secret uses the Secrets Manager AWS managed key; a customer-managed key is the caller's "
-        "choice."
+        "The example's X consumer secret uses the Secrets Manager AWS managed key; a customer-managed key is "
+        "the caller's choice."
     ),
-    "CKV_AWS_76": (
-        "API Gateway execution logging needs the account-level CloudWatch role; opt in with the construct's "
-        "argument once the account has it."
+    "CKV_AWS_26": (
+        "GoldenImagePipeline's notification topic: Image Builder publishes with its service-linked role, "
+        "which may not exist before the first pipeline and so cannot be named in a new key's policy; pass "
+        "an encrypted `notification_topic=` whose key grants that role."
     ),
 }
+
+
+def reason_for(check_id: str, resource: str) -> str:
+    reason = REASONS.get(check_id)
+    if isinstance(reason, dict):
+        return next((text for key, text in reason.items() if key and key in resource), reason.get("", ""))
+    return reason or "(no reason recorded)"
 
 
 def run_checkov(checkov: str, templates: list[Path]) -> dict:
@@ -136,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         template = Path(c["file_path"]).name.removesuffix(".template.json")
         print(f"  {c['check_id']:<12} {template:<20} {c['resource']:<{width}}  {c['check_name']}")
     print("\nWhy they remain:")
-    for check_id, count in sorted(Counter(c["check_id"] for c in failures).items()):
-        print(f"  {check_id} ({count}): {REASONS.get(check_id, '(no reason recorded)')}")
+    counts = Counter((c["check_id"], reason_for(c["check_id"], c["resource"])) for c in failures)
+    for (check_id, reason), count in sorted(counts.items()):
+        print(f"  {check_id} ({count}): {reason}")
+    unexplained = sum(n for (_, reason), n in counts.items() if reason == "(no reason recorded)")
 
     raw = raw_p / (raw_p + raw_f) if raw_p + raw_f else 1.0
     gated = p / (p + f) if p + f else 1.0
@@ -145,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gated pass ratio: {p}/{p + f} = {gated:.3f} (minimum {args.min})")
     if gated < args.min:
         print(f"FAIL: {gated:.3f} < {args.min}")
+        return 1
+    if unexplained:
+        print(f"FAIL: {unexplained} failures without a reason: fix them or record why (REASONS)")
         return 1
     return 0
 
