@@ -8,7 +8,7 @@ from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_events as events
 from constructs import Construct
 
-from patterns._core import alarm_topic, service_key
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.async_work import PollingWorker, QueueWorkerFleet
 from patterns.network import SecureNetwork
 
@@ -31,11 +31,9 @@ class AsyncWorkStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (the worker fleet runs in its private tier)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = alarm_topic(
-            self,
-            "Alarms",
-            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
-        )
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         poll_interval = Duration.seconds(context.number(self, "poll_interval_seconds", 300))
         max_attempts = context.number(self, "max_attempts", 288)
         self.sqs_worker = PollingWorker(

@@ -10,7 +10,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from patterns._core import alarm_topic, service_key
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.containers import ContainerCluster, ContainerRegistry, ContainerService, MigrationTask
 from patterns.network import SecureNetwork
 from patterns.security import EdgeProtection
@@ -32,11 +32,9 @@ class ContainerClusterStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (``-c container_endpoints=1`` on it adds ECR/Logs endpoints)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = alarm_topic(
-            self,
-            "Alarms",
-            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
-        )
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         self.network = network
         self.cluster = ContainerCluster(self, "Cluster", vpc=self.network.vpc)
         ci_account = context.text(self, "ci_account", "")

@@ -12,7 +12,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-from patterns._core import alarm_topic, service_key
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.network import CONTAINER_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SecureNetwork, SiteToSiteVpn
 
 from . import context
@@ -30,11 +30,9 @@ class NetworkStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = alarm_topic(
-            self,
-            "Alarms",
-            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
-        )
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         asn = context.number(self, "customer_gateway_asn", 65010)
         endpoints = list(SESSION_MANAGER_ENDPOINTS)
         if context.number(self, "container_endpoints", 0):

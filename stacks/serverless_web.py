@@ -8,7 +8,7 @@ from aws_cdk import Aws, CfnOutput, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from patterns._core import acknowledge, alarm_topic, service_key
+from patterns._core import acknowledge, alarm_topic, encrypt_log_groups, service_key
 from patterns.security import EdgeProtection
 from patterns.serverless_web import ServerlessWebApp, SiteDomain, TwitterLogin
 
@@ -39,11 +39,9 @@ class ServerlessWebStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = alarm_topic(
-            self,
-            "Alarms",
-            encryption_key=service_key(self, "AlarmsKey", description="Encrypts the alarm topic"),
-        )
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         domain_name = context.text(self, "web_domain", "")
         domain = (
             SiteDomain(

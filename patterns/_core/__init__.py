@@ -3,7 +3,7 @@
 from .alarms import alarm, alarm_topic
 from .functions import PYTHON_RUNTIME, python_function
 from .keys import service_key
-from .logs import DEFAULT_LOG_RETENTION, log_group
+from .logs import DEFAULT_LOG_RETENTION, allow_cloudwatch_logs, encrypt_log_groups, log_group
 from .nag import acknowledge, acknowledge_wildcard_resources, nag_ref
 from .storage import access_logs_bucket, allow_log_delivery, logging_target, secure_bucket
 from .validation import PRIVATE_NETWORKS, Problems, is_domain_name, is_token, private_network_of
@@ -18,7 +18,9 @@ __all__ = [
     "acknowledge_wildcard_resources",
     "alarm",
     "alarm_topic",
+    "allow_cloudwatch_logs",
     "allow_log_delivery",
+    "encrypt_log_groups",
     "is_domain_name",
     "is_token",
     "log_group",
