@@ -9,6 +9,7 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Match, Template
 
+from patterns._core import service_key
 from patterns.async_work import PollingWorker, QueueWorkerFleet
 from tests.conftest import new_stack, template_of
 
@@ -55,6 +56,33 @@ class TestFleet:
 
     def test_no_customer_key_created(self, fleet: Template) -> None:
         fleet.resource_count_is("AWS::KMS::Key", 0)
+
+
+def test_fleet_queues_use_the_customer_key_given() -> None:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+    key = service_key(stack, "Key", description="Encrypts the work queues", services=["s3.amazonaws.com"])
+    QueueWorkerFleet(stack, "Fleet", vpc=vpc, encryption_key=key)
+    template = template_of(stack)
+    [key_id] = template.find_resources("AWS::KMS::Key")
+    assert [q["KmsMasterKeyId"] for q in queues(template)] == [{"Fn::GetAtt": [key_id, "Arn"]}] * 2
+    # The task role may decrypt what it receives (grant_consume_messages on an encrypted queue).
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Action": "kms:Decrypt",
+                            "Effect": "Allow",
+                            "Resource": {"Fn::GetAtt": [key_id, "Arn"]},
+                        }
+                    ]
+                )
+            }
+        },
+    )
 
 
 class TestSqsEngine:
