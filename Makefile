@@ -18,8 +18,10 @@ NODE_MIN := 22
 STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
+CHECKOV_VENV := .venv-checkov
+STAMP_CHECKOV := $(CHECKOV_VENV)/.stamp-checkov
 
-.PHONY: help setup synth test fuzz review review-check lint bench dist clean
+.PHONY: help setup synth test fuzz review review-check lint bench dist checkov clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -83,6 +85,16 @@ dist: setup ## build a wheel and an sdist into dist/; install the wheel in a fre
 	$(BIN)/python -m build --no-isolation --outdir dist .
 	CDP_WHEEL_TEST=1 CDP_WHEEL_DIST=dist $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_wheel.py
 	@ls -1 dist/*
+
+# checkov pins an older boto3 than the project: it gets its own venv.
+$(STAMP_CHECKOV): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+checkov: synth $(STAMP_CHECKOV) ## checkov on the synthesized app: pass ratio, remaining failures with reasons; fails below 0.93
+	$(CHECKOV_VENV)/bin/python bench/checkov_ratio.py cdk.out --checkov $(CURDIR)/$(CHECKOV_VENV)/bin/checkov --min 0.93
 
 clean: ## remove cdk.out, dist and caches (keeps .venv and node_modules)
 	rm -rf cdk.out dist build .pytest_cache .ruff_cache .mypy_cache

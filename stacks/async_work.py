@@ -7,9 +7,9 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_events as events
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.async_work import PollingWorker, QueueWorkerFleet
 from patterns.network import SecureNetwork
 
@@ -34,7 +34,9 @@ class AsyncWorkStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (the worker fleet runs in its private tier)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         poll_interval = Duration.seconds(context.number(self, "poll_interval_seconds", 300))
         max_attempts = context.number(self, "max_attempts", 288)
         self.sqs_worker = PollingWorker(

@@ -15,10 +15,9 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_efs as efs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from patterns._core import acknowledge
+from patterns._core import acknowledge, alarm_topic, encrypt_log_groups, service_key
 from patterns.containers import (
     ContainerCluster,
     ContainerRegistry,
@@ -48,7 +47,9 @@ class ContainerClusterStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (``-c container_endpoints=1`` on it adds ECR/Logs endpoints)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         self.network = network
         # EC2 capacity: managed scaling keeps the instances' reservation at 100 % by adding instances
         # as tasks reserve CPU and memory (and removing them when empty). Fargate stays available.

@@ -6,9 +6,9 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.hpc import SlurmCluster, SlurmQueue, TrainingCluster, TrainingPipeline, TrainingStorage
 from patterns.network import SecureNetwork
 
@@ -38,7 +38,9 @@ class HpcTrainingStack(Stack):
     def __init__(self, scope: Construct, id: str, *, network: SecureNetwork, **kwargs: Any) -> None:
         """``network``: the shared network (GPU nodes and the file system sit in its private tier)."""
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         self.network = network
         self.storage = TrainingStorage(
             self,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from patterns._core import alarm_topic, encrypt_log_groups, service_key
 from patterns.network import CONTAINER_ENDPOINTS, SESSION_MANAGER_ENDPOINTS, SecureNetwork, SiteToSiteVpn
 
 from . import context
@@ -30,7 +30,9 @@ class NetworkStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         asn = context.number(self, "customer_gateway_asn", 65010)
         endpoints = list(SESSION_MANAGER_ENDPOINTS)
         if context.flag(self, "container_endpoints", default=False):

@@ -21,10 +21,9 @@ from typing import Any, ClassVar
 
 from aws_cdk import Aws, CfnOutput, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from patterns._core import acknowledge
+from patterns._core import acknowledge, alarm_topic, encrypt_log_groups, service_key
 from patterns.serverless_web import (
     CloudFrontAlarms,
     CloudFrontEdge,
@@ -65,7 +64,9 @@ class ServerlessWebEdgeStack(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         self.edge = CloudFrontEdge(
             self,
             "Edge",
@@ -124,7 +125,9 @@ class ServerlessWebStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
-        self.alarm_topic = sns.Topic(self, "Alarms", enforce_ssl=True)
+        key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
+        self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
+        encrypt_log_groups(self, key)
         self.edge = edge.edge
         self.app = ServerlessWebApp(
             self,

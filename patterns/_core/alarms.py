@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
+
+from .keys import SERVICE_KEY_ACTIONS
 
 
 def alarm(
@@ -44,3 +48,17 @@ def alarm(
         created.add_alarm_action(action)
         created.add_ok_action(action)
     return created
+
+
+def alarm_topic(scope: Construct, id: str, *, encryption_key: kms.IKey | None = None) -> sns.Topic:
+    """The SNS topic alarms notify: TLS-only; with ``encryption_key`` (a customer-managed key), encrypted
+    with it, and CloudWatch allowed to use the key (``kms:Decrypt``, ``kms:GenerateDataKey*``).
+
+    Without a key the topic is not encrypted at rest: CloudWatch cannot publish to a topic encrypted with
+    the AWS managed key ``alias/aws/sns``, whose policy cannot be changed. Pass a key made with
+    ``service_key`` (or your own, granting ``cloudwatch.amazonaws.com``) to encrypt it.
+    """
+    topic = sns.Topic(scope, id, enforce_ssl=True, master_key=encryption_key)
+    if encryption_key is not None:
+        encryption_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), *SERVICE_KEY_ACTIONS)
+    return topic

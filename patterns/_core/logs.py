@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+import jsii
+from aws_cdk import ArnFormat, Aspects, IAspect, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 """Default for every log group the library creates: long enough for an audit, short enough to cost little."""
@@ -29,3 +31,57 @@ def log_group(
         encryption_key=encryption_key,
         log_group_name=log_group_name,
     )
+
+
+def allow_cloudwatch_logs(key: kms.Key) -> None:
+    """Let this region's CloudWatch Logs use ``key`` for this account's log groups (and nothing else)."""
+    stack = Stack.of(key)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowCloudWatchLogsOfThisAccount",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=[
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            ],
+            resources=["*"],
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name="*",
+                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                }
+            },
+        )
+    )
+
+
+@jsii.implements(IAspect)
+class _EncryptLogGroups:
+    def __init__(self, key: kms.Key) -> None:
+        self._key = key
+
+    def visit(self, node: IConstruct) -> None:
+        if (
+            isinstance(node, logs.CfnLogGroup)
+            and node.kms_key_id is None
+            and Stack.of(node) is Stack.of(self._key)
+        ):
+            node.kms_key_id = self._key.key_arn
+
+
+def encrypt_log_groups(scope: Construct, key: kms.Key) -> None:
+    """Encrypt every log group under ``scope`` (in ``key``'s stack) that has no key of its own with ``key``,
+    a customer-managed key, and let this region's CloudWatch Logs use the key.
+
+    Log writers (Lambda, ECS, API Gateway, WAF, flow logs) need no grant: CloudWatch Logs encrypts and
+    decrypts; readers need ``logs:`` permissions as before. A log group in another stack is left alone.
+    """
+    allow_cloudwatch_logs(key)
+    Aspects.of(scope).add(_EncryptLogGroups(key))

@@ -15,7 +15,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from .._core import Problems, acknowledge, alarm, is_token, log_group, nag_ref
+from .._core import Problems, acknowledge, alarm, is_token, log_group, nag_ref, service_key
 from .._core.arguments import checked_arguments
 
 REFRESH_IN_PROGRESS = "AutoScaling.InstanceRefreshInProgressException"
@@ -167,7 +167,15 @@ class ImageRefresh(Construct):
         self.dead_letter_queue = sqs.Queue(
             self,
             "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            # EventBridge writes here: a customer-managed key it may use (it cannot use alias/aws/sqs).
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=service_key(
+                self,
+                "DeadLettersKey",
+                description="Encrypts the image refresh dead-letter queue",
+                services=["events.amazonaws.com"],
+                removal_policy=removal_policy,
+            ),
             enforce_ssl=True,
             retention_period=Duration.days(14),
             removal_policy=removal_policy,

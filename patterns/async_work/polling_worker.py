@@ -38,6 +38,7 @@ from .queues import (
     dead_letter_alarm,
     dead_letter_metric,
     dead_letter_queue,
+    event_queue_key,
     oldest_message_alarm,
     oldest_message_metric,
     work_queue,
@@ -424,6 +425,7 @@ class PollingWorker(Construct):
             visibility_timeout=visibility_timeout,
             max_receive_count=max_receive_count,
             removal_policy=removal_policy,
+            encryption_key=event_queue_key(self, "QueueKey", removal_policy=removal_policy),
         )
         self.dedup_table = self._dedup_table(removal_policy)
         self.consumer = python_function(
@@ -448,6 +450,10 @@ class PollingWorker(Construct):
             {
                 f"AwsSolutions-IAM5[Resource::{nag_ref(self.check_function)}:*]": "grant_invoke covers the "
                 "check function's versions and aliases (ARN:*), nothing else.",
+                "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "grant_send_messages on the queues' own key: "
+                "SQS needs a data key to encrypt the messages the consumer re-queues (only that key).",
+                "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "grant_send_messages on the queues' own key (only "
+                "that key), as CDK grants it for an encrypted queue.",
             },
         )
         self.alarms.append(
@@ -474,14 +480,10 @@ class PollingWorker(Construct):
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             time_to_live_attribute="expires_at",
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
             removal_policy=removal_policy,
-        )
-        acknowledge(
-            table,
-            {
-                "AwsSolutions-DDB3": "The table only holds dedup keys that expire after a day; restoring them to a "
-                "point in time would re-admit duplicates, not recover data.",
-            },
         )
         return table
 
@@ -639,7 +641,12 @@ class PollingWorker(Construct):
                 "check function's versions and aliases (ARN:*), nothing else.",
             },
         )
-        self.dead_letter_queue = dead_letter_queue(self, "DeliveryDeadLetters", removal_policy=removal_policy)
+        self.dead_letter_queue = dead_letter_queue(
+            self,
+            "DeliveryDeadLetters",
+            removal_policy=removal_policy,
+            encryption_key=event_queue_key(self, "DeliveryDeadLettersKey", removal_policy=removal_policy),
+        )
         acknowledge(
             self.dead_letter_queue,
             {

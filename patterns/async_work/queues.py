@@ -11,7 +11,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from .._core import alarm
+from .._core import alarm, service_key
 
 DEAD_LETTER_RETENTION = Duration.days(14)
 """SQS's maximum retention: a dead letter keeps its first enqueue time, so the DLQ must keep it longest."""
@@ -23,10 +23,26 @@ VISIBILITY_PER_FUNCTION_TIMEOUT = 6
 """AWS's advice for a Lambda consumer: visibility timeout at least six times the function timeout."""
 
 
-def _encryption(key: kms.IKey | None) -> dict[str, object]:
-    if key is None:
-        return {"encryption": sqs.QueueEncryption.SQS_MANAGED}
-    return {"encryption": sqs.QueueEncryption.KMS, "encryption_master_key": key}
+def _encryption(encryption_key: kms.IKey | None) -> dict[str, object]:
+    """SSE-KMS: the AWS managed key ``alias/aws/sqs`` by default, or the customer-managed key given (needed
+    when an AWS service such as EventBridge sends to the queue: the AWS managed key cannot be granted)."""
+    if encryption_key is None:
+        return {"encryption": sqs.QueueEncryption.KMS_MANAGED}
+    return {"encryption": sqs.QueueEncryption.KMS, "encryption_master_key": encryption_key}
+
+
+def event_queue_key(
+    scope: Construct, id: str, *, removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
+) -> kms.Key:
+    """A customer-managed key for queues EventBridge sends to (as target or as target DLQ): EventBridge
+    cannot use the AWS managed key ``alias/aws/sqs``. Rotated yearly; retained like the queues."""
+    return service_key(
+        scope,
+        id,
+        description="Encrypts the queues EventBridge sends to",
+        services=["events.amazonaws.com"],
+        removal_policy=removal_policy,
+    )
 
 
 def dead_letter_queue(
@@ -36,8 +52,8 @@ def dead_letter_queue(
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     encryption_key: kms.IKey | None = None,
 ) -> sqs.Queue:
-    """An encrypted (SSE-SQS, or SSE-KMS with ``encryption_key``), TLS-only queue that keeps messages
-    14 days, retained by default: the failed work in it is the evidence an operator needs."""
+    """An encrypted (SSE-KMS, ``alias/aws/sqs`` unless ``encryption_key``), TLS-only queue that keeps
+    messages 14 days, retained by default: the failed work in it is the evidence an operator needs."""
     return sqs.Queue(
         scope,
         id,
@@ -58,9 +74,9 @@ def work_queue(
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     encryption_key: kms.IKey | None = None,
 ) -> tuple[sqs.Queue, sqs.Queue]:
-    """An encrypted, TLS-only queue and its dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``.
-    Both are retained by default (work in flight and failed work outlive the stack). SSE-SQS, or
-    SSE-KMS with ``encryption_key``."""
+    """An encrypted (SSE-KMS, ``alias/aws/sqs`` unless ``encryption_key``), TLS-only queue and its
+    dead-letter queue (``<id>DeadLetters``): ``(queue, dlq)``. Both are retained by default (work in
+    flight and failed work outlive the stack)."""
     dlq = dead_letter_queue(
         scope, f"{id}DeadLetters", removal_policy=removal_policy, encryption_key=encryption_key
     )

@@ -13,6 +13,7 @@ from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -95,6 +96,7 @@ class QueueWorkerFleet(Construct):
         max_message_age: Duration = Duration.minutes(15),
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         """
         :param vpc: the VPC of the tasks (required), e.g. ``SecureNetwork(...).vpc``.
@@ -118,6 +120,9 @@ class QueueWorkerFleet(Construct):
         :param removal_policy: of the queue and its dead-letter queue. Default ``RETAIN``: queued and
             failed work outlive the stack.
         :param alarm_topic: SNS topic for the alarms. Default: alarms are created without actions.
+        :param encryption_key: a customer-managed key for both queues. Default: the AWS managed key
+            ``alias/aws/sqs``, which AWS services (S3 notifications, SNS, EventBridge) cannot use: give a
+            key they are granted (``patterns._core.service_key``) to let one of them send work.
         """
         super().__init__(scope, id)
         problems = Problems("QueueWorkerFleet")
@@ -146,6 +151,7 @@ class QueueWorkerFleet(Construct):
             visibility_timeout=visibility_timeout,
             max_receive_count=max_receive_count,
             removal_policy=removal_policy,
+            encryption_key=encryption_key,
         )
         self.cluster: ecs.ICluster = cluster or ecs.Cluster(
             self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED

@@ -56,7 +56,7 @@ class ContainerRegistry(Construct):
         :param keep_tagged_images: how many tagged images are kept; older ones expire. Default 50.
         :param untagged_expiry_days: untagged images (layers of overwritten builds) expire after this
             many days. Default 7.
-        :param encryption_key: a KMS key for the images. Default: AES-256 (ECR-managed keys).
+        :param encryption_key: a KMS key for the images. Default: SSE-KMS with the AWS managed key ``aws/ecr``.
         :param removal_policy: what happens to the repository on stack deletion. Default ``RETAIN``.
         """
         super().__init__(scope, id)
@@ -78,7 +78,7 @@ class ContainerRegistry(Construct):
             repository_name=repository_name,
             image_scan_on_push=True,
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,
-            encryption=ecr.RepositoryEncryption.KMS if encryption_key else ecr.RepositoryEncryption.AES_256,
+            encryption=ecr.RepositoryEncryption.KMS,  # the AWS managed key aws/ecr unless encryption_key
             encryption_key=encryption_key,
             removal_policy=removal_policy,
             empty_on_delete=False,

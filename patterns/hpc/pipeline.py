@@ -109,6 +109,7 @@ class TrainingPipeline(Construct):
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
         log_removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
+        execution_logging: bool = False,
     ) -> None:
         """
         :param cluster: the ``TrainingCluster`` whose queues and job definitions run the steps.
@@ -134,6 +135,9 @@ class TrainingPipeline(Construct):
         :param log_removal_policy: of those log groups. Default RETAIN.
         :param alarm_topic: SNS topic for failed runs and the ExecutionsFailed alarm. Default: the
             rule has no target and the alarm no action.
+        :param execution_logging: the API's execution logs (level ``INFO``, data tracing off). Default
+            ``False``: they need the account-level API Gateway CloudWatch role (``AWS::ApiGateway::Account``,
+            one per account and region, not the library's to own); a deploy without it fails.
         """
         super().__init__(scope, id)
         storage = cluster.storage
@@ -359,7 +363,7 @@ class TrainingPipeline(Construct):
 
         self.api: apigw.RestApi | None = None
         if api:
-            self.api = self._api(log_retention, log_removal_policy)
+            self.api = self._api(log_retention, log_removal_policy, execution_logging)
 
     def _hand_off(self, service: ecs.IBaseService) -> tasks.CallAwsService:
         """The step that rolls the serving service onto the published model (new tasks, same task
@@ -381,7 +385,9 @@ class TrainingPipeline(Construct):
             result_path=sfn.JsonPath.DISCARD,
         )
 
-    def _api(self, log_retention: logs.RetentionDays, log_removal_policy: RemovalPolicy) -> apigw.RestApi:
+    def _api(
+        self, log_retention: logs.RetentionDays, log_removal_policy: RemovalPolicy, execution_logging: bool
+    ) -> apigw.RestApi:
         access_logs = log_group(
             self, "ApiAccessLogs", retention=log_retention, removal_policy=log_removal_policy
         )
@@ -394,6 +400,8 @@ class TrainingPipeline(Construct):
             deploy_options=apigw.StageOptions(
                 stage_name="v1",
                 tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.INFO if execution_logging else None,
+                data_trace_enabled=False if execution_logging else None,
                 access_log_destination=apigw.LogGroupLogDestination(access_logs),
                 access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
                     caller=True,
@@ -457,12 +465,18 @@ class TrainingPipeline(Construct):
             {
                 "AwsSolutions-APIG3": "IAM-authorized API for operators and pipelines, not a public endpoint; "
                 "put a WAF web ACL on the stage if it ever faces untrusted callers.",
-                "AwsSolutions-APIG6": "Access logs are on; execution logs need the account-wide API Gateway "
-                "CloudWatch role, which a library pattern must not take over (cloud_watch_role=False).",
                 "AwsSolutions-COG4": "Callers authenticate with IAM (SigV4), not a Cognito user pool: the "
                 "callers are roles and pipelines.",
             },
         )
+        if not execution_logging:
+            acknowledge(
+                api,
+                {
+                    "AwsSolutions-APIG6": "Access logs are on; execution logs need the account-wide API Gateway "
+                    "CloudWatch role, which a library pattern must not take over (opt in: execution_logging=True).",
+                },
+            )
         return api
 
     # --- what aws-cdk-lib users reach for: grants and metrics --------------------------------------

@@ -186,6 +186,7 @@ class ApiBackend(Construct):
         latency_threshold: Duration = Duration.seconds(2),
         server_error_threshold: int = 5,
         alarm_topic: sns.ITopic | None = None,
+        execution_logging: bool = False,
     ) -> None:
         """
         :param domain_prefix: the hosted UI domain ``<prefix>.auth.<region>.amazoncognito.com``
@@ -217,6 +218,11 @@ class ApiBackend(Construct):
         :param latency_threshold: p99 API latency that raises the latency alarm. Default 2 seconds.
         :param server_error_threshold: 5xx responses per 5 minutes that raise the error alarm. Default 5.
         :param alarm_topic: SNS topic for the alarms. Default: alarms without actions.
+        :param execution_logging: API Gateway execution logs for every method (level ``INFO``, data
+            tracing off: request and response bodies are not logged). Default ``False``: they need the
+            account-level API Gateway CloudWatch role (``AWS::ApiGateway::Account``, one per account and
+            region, which a library construct must not own), and a deploy into an account without it
+            fails. Set ``True`` once the account has that role.
         """
         super().__init__(scope, id)
         problems = Problems("ApiBackend")
@@ -376,6 +382,8 @@ class ApiBackend(Construct):
                 stage_name="v1",
                 tracing_enabled=True,
                 metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.INFO if execution_logging else None,
+                data_trace_enabled=False if execution_logging else None,
                 throttling_rate_limit=throttling_rate_limit,
                 throttling_burst_limit=throttling_burst_limit,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
@@ -415,12 +423,17 @@ class ApiBackend(Construct):
                     response_headers={"Access-Control-Allow-Origin": origin, "Vary": "'Origin'"},
                 )
         stage = self.api.deployment_stage
-        stage_findings = {
-            "AwsSolutions-APIG6": (
-                "Execution logging needs the account-wide API Gateway CloudWatch role (a per-account "
-                "singleton this construct must not own); JSON access logs record every request."
-            ),
-        }
+        stage_findings = (
+            {}
+            if execution_logging
+            else {
+                "AwsSolutions-APIG6": (
+                    "Execution logging needs the account-wide API Gateway CloudWatch role (a per-account "
+                    "singleton this construct must not own); JSON access logs record every request. "
+                    "execution_logging=True turns it on."
+                ),
+            }
+        )
         if web_acl_arn is not None:
             wafv2.CfnWebACLAssociation(self, "WebAcl", resource_arn=stage.stage_arn, web_acl_arn=web_acl_arn)
         else:

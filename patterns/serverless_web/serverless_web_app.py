@@ -103,6 +103,7 @@ class ServerlessWebApp(Construct):
         alarm_topic: sns.ITopic | None = None,
         edge: CloudFrontEdge | None = None,
         cloudfront_alarms: CloudFrontAlarms | None = None,
+        execution_logging: bool = False,
     ) -> None:
         """
         :param auth_domain_prefix: the hosted UI domain prefix (globally unique).
@@ -124,6 +125,8 @@ class ServerlessWebApp(Construct):
             this stack may be in any region. Default: none (see ``StaticSite``).
         :param cloudfront_alarms: a ``CloudFrontAlarms`` (us-east-1) that builds the site's 5xx alarm.
             Default: built here in us-east-1; elsewhere none, with a warning (see ``StaticSite``).
+        :param execution_logging: the API's execution logs (INFO, no data tracing; see ``ApiBackend``).
+            Default ``False``: they need the account-level API Gateway CloudWatch role.
         """
         super().__init__(scope, id)
         self._check(
@@ -170,6 +173,7 @@ class ServerlessWebApp(Construct):
             removal_policy=removal_policy,
             web_acl_arn=api_web_acl_arn,
             alarm_topic=alarm_topic,
+            execution_logging=execution_logging,
         )
         self.site.render_from(self.api.table)
         self.api.expire_pages_in(self.site.bucket, prefix=self.site.render_prefix)

@@ -301,7 +301,12 @@ class StaticSite(Construct):
             object_ownership=s3.ObjectOwnership.OBJECT_WRITER,  # CloudFront standard logs need ACLs
             enforce_ssl=True,
             minimum_tls_version=1.2,
-            lifecycle_rules=[s3.LifecycleRule(expiration=access_log_expiry)],
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=access_log_expiry, noncurrent_version_expiration=Duration.days(30)
+                )
+            ],
             server_access_logs_bucket=logging_target(self, "AccessLogs"),
             server_access_logs_prefix="CloudFrontLogs/",
             removal_policy=policy,

@@ -921,7 +921,11 @@ class TestImageRefresh:
         _, template = refresh_fleet
         [(queue_id, queue)] = template.find_resources("AWS::SQS::Queue").items()
         assert queue["DeletionPolicy"] == "Retain"
-        assert queue["Properties"] == {"MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}
+        [key_id] = template.find_resources("AWS::KMS::Key")
+        assert queue["Properties"] == {
+            "KmsMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
+            "MessageRetentionPeriod": 1209600,
+        }
         [rule] = [
             r for r in props(template, "AWS::Events::Rule") if r["EventPattern"].get("source") == ["aws.ssm"]
         ]

@@ -76,7 +76,8 @@ class TestSqsEngineDefaults:
         template.has_resource_properties(
             "AWS::SQS::Queue",
             {
-                "SqsManagedSseEnabled": True,
+                # EventBridge sends to the queue: a customer-managed key it may use (not alias/aws/sqs).
+                "KmsMasterKeyId": {"Fn::GetAtt": [Match.any_value(), "Arn"]},
                 "VisibilityTimeout": 360,
                 "RedrivePolicy": {"deadLetterTargetArn": Match.any_value(), "maxReceiveCount": 5},
             },
@@ -84,7 +85,7 @@ class TestSqsEngineDefaults:
         template.has_resource_properties(
             "AWS::SQS::Queue",
             {
-                "SqsManagedSseEnabled": True,
+                "KmsMasterKeyId": {"Fn::GetAtt": [Match.any_value(), "Arn"]},
                 "MessageRetentionPeriod": 14 * 86400,
             },
         )
@@ -515,7 +516,7 @@ class TestFleetDefaults:
         template.has_resource_properties(
             "AWS::SQS::Queue",
             {
-                "SqsManagedSseEnabled": True,
+                "KmsMasterKeyId": "alias/aws/sqs",
                 "VisibilityTimeout": 300,
                 "RedrivePolicy": Match.object_like({"maxReceiveCount": 5}),
             },

@@ -327,7 +327,7 @@ class TestClusterEc2Capacity:
 
 
 class TestRegistry:
-    def test_scan_on_push_immutable_tags_aes_retained(self, defaults) -> None:
+    def test_scan_on_push_immutable_tags_kms_retained(self, defaults) -> None:
         _, template = defaults
         template.has_resource(
             "AWS::ECR::Repository",
@@ -337,8 +337,8 @@ class TestRegistry:
                     {
                         "ImageScanningConfiguration": {"ScanOnPush": True},
                         "ImageTagMutability": "IMMUTABLE",
-                        # AES-256 is ECR's own encryption at rest (it cannot be turned off): CDK omits the key.
-                        "EncryptionConfiguration": Match.absent(),
+                        # SSE-KMS with the AWS managed key aws/ecr (no KmsKey: ECR picks its own).
+                        "EncryptionConfiguration": {"EncryptionType": "KMS"},
                         "EmptyOnDelete": False,
                     }
                 ),
