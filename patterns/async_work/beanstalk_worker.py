@@ -20,6 +20,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token
 from .._core.arguments import checked_arguments
+from .._core.environment import check_environment
 from .instance_types import architecture, known_instance_types
 
 RUNTIME = Path(__file__).resolve().parent / "runtime"
@@ -133,6 +134,7 @@ class BeanstalkWorker(Construct):
         """
         super().__init__(scope, id)
         problems = Problems("BeanstalkWorker")
+        check_environment(problems, environment, {})  # environment properties are visible in the console
         check_beanstalk_arguments(
             problems,
             instance_type=instance_type,

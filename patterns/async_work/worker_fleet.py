@@ -21,6 +21,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, renamed_arguments
 from .._core.arguments import checked_arguments
+from .._core.environment import check_environment
 from .._core.limits import check_cluster_in_vpc, check_duration, check_fargate_size, check_subnets_in_vpc
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
@@ -85,6 +86,7 @@ class QueueWorkerFleet(Construct):
         image: ecs.ContainerImage | None = None,
         command: Sequence[str] | None = None,
         environment: Mapping[str, str] | None = None,
+        secrets: Mapping[str, ecs.Secret] | None = None,
         cpu: int = 256,
         memory_mib: int = 512,
         max_capacity: int = 4,
@@ -105,7 +107,11 @@ class QueueWorkerFleet(Construct):
             CLI image running a receive-log-delete loop (``DEFAULT_WORKER_SCRIPT``).
         :param command: the container command. Default: the image's own (for the default image, the
             demo loop).
-        :param environment: extra environment variables for the worker. Default none.
+        :param environment: extra environment variables for the worker (configuration: a name that
+            looks like a secret, such as ``DB_PASSWORD``, is refused as plain text). Default none.
+        :param secrets: credentials for the worker from Secrets Manager or SSM
+            (``ecs.Secret.from_secrets_manager(...)``), injected at start, never in the task definition.
+            Default none.
         :param cpu: task CPU units (256 to 16384). Default 256.
         :param memory_mib: task memory. Default 512.
         :param max_capacity: most tasks at once, at least 1. Default 4.
@@ -130,6 +136,7 @@ class QueueWorkerFleet(Construct):
         problems.at_least("messages_per_task", messages_per_task, 1)
         problems.at_least("max_receive_count", max_receive_count, 1)
         check_fargate_size(problems, cpu, memory_mib, memory_argument="memory_mib")
+        check_environment(problems, environment or {}, secrets or {})
         check_duration(problems, "visibility_timeout", visibility_timeout)
         check_cluster_in_vpc(problems, "cluster", cluster, vpc)
         check_subnets_in_vpc(problems, "vpc_subnets", vpc_subnets, vpc)
@@ -173,14 +180,16 @@ class QueueWorkerFleet(Construct):
                 "AWS_DEFAULT_REGION": Stack.of(self).region,
                 **dict(environment or {}),
             },
+            secrets=dict(secrets) if secrets else None,
             logging=ecs.LogDrivers.aws_logs(stream_prefix="worker", log_group=self.log_group),
             readonly_root_filesystem=True,
         )
         acknowledge(
             self.task_definition,
             {
-                "AwsSolutions-ECS2": "The environment holds the queue URL and region, which are not secrets; pass "
-                "secrets with ecs.Secret, not environment.",
+                "AwsSolutions-ECS2": "The environment holds the queue URL, the region and configuration: names "
+                "that look like secrets are refused as plain text at construction; credentials come through "
+                "secrets= (ecs.Secret).",
             },
         )
         self.queue.grant_consume_messages(self.task_definition.task_role)

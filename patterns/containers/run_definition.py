@@ -14,11 +14,10 @@ from aws_cdk import aws_efs as efs
 from aws_cdk import aws_logs as logs
 
 from .._core import Problems, acknowledge, is_token
+from .._core.environment import SECRET_WORDS as SECRET_WORDS  # re-exported
+from .._core.environment import check_environment as check_environment
 from .._core.limits import FARGATE_SIZES as FARGATE_SIZES  # re-exported: patterns.containers.FARGATE_SIZES
 from .._core.limits import check_fargate_size as check_fargate_size
-
-SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "KEY")
-"""An environment variable whose name contains one of these must come from ``secrets=``, not as text."""
 
 _ABSOLUTE_PATH = re.compile(r"^/[^\0]*$")
 
@@ -48,31 +47,6 @@ def check_ports(problems: Problems, argument: str, port: int | None, additional_
         list(additional_ports),
         "ports must be distinct (and differ from port)",
     )
-
-
-def check_environment(
-    problems: Problems, environment: Mapping[str, str], secrets: Mapping[str, ecs.Secret]
-) -> None:
-    """Configuration goes in the environment, credentials in ``secrets``: refuse literal secret-looking values."""
-    for name, value in environment.items():
-        problems.require(
-            bool(re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name)),
-            "environment",
-            name,
-            "variable names are letters, digits and underscores, not starting with a digit",
-        )
-        upper = name.upper()
-        word = next((w for w in SECRET_WORDS if w in upper), None)
-        if word is not None and not is_token(value):
-            problems.add(
-                f"environment[{name!r}]",
-                "***",
-                f"looks like a secret (name contains {word}) given as plain text, which would be readable in "
-                "the task definition; pass it with secrets={...: ecs.Secret.from_secrets_manager(...) or "
-                "ecs.Secret.from_ssm_parameter(...)}",
-            )
-        if name in secrets:
-            problems.add("environment", name, "is also given in secrets; pass it once")
 
 
 def check_volumes(problems: Problems, volumes: Sequence[EfsVolume]) -> None:
