@@ -7,6 +7,8 @@ the selected tests, and the ``background`` fixture waits for one job's result.
 
 Jobs:
 - ``consumer``: every public construct in users' apps (tests/consumer/build.py);
+- ``deploy-variants``: the HPC stack with Slurm on PERSISTENT_2 and the web stack on a custom domain
+  (tests/deploy);
 - ``region-eu-west-1``, ``region-ap-northeast-1``: the whole example app with ``-c region=`` (the
   latter with a custom domain), synthesized with its policy checks; unacknowledged findings and the
   cfn-lint matches of each template in its own region.
@@ -58,6 +60,26 @@ def _region(region: str, outdir: Path) -> dict[str, Any]:
     }
 
 
+VARIANT_CONTEXT = {
+    "hpc_slurm": "true",
+    "hpc_fsx_deployment_type": "PERSISTENT_2",
+    **DOMAIN_CONTEXT,
+}
+VARIANT_STACKS = ("CdpHpcTraining", "CdpServerlessWeb")
+
+
+def _deploy_variants(outdir: Path) -> dict[str, Any]:
+    """The deploy checks' variants: Slurm on PERSISTENT_2 Lustre, the web stack on a custom domain."""
+    from aws_cdk import App
+
+    from stacks import build, feature_flags
+
+    app = App(outdir=str(outdir), context={**feature_flags(), **VARIANT_CONTEXT})
+    build(app, only=VARIANT_STACKS, checks=False)
+    assembly = app.synth()
+    return {name: assembly.get_stack_by_name(name).template for name in VARIANT_STACKS}
+
+
 def _consumer(outdir: Path) -> dict[str, Any]:
     from tests.consumer.build import APPS, build
 
@@ -65,10 +87,12 @@ def _consumer(outdir: Path) -> dict[str, Any]:
 
 
 JOBS: dict[str, Callable[[Path], dict[str, Any]]] = {
-    "consumer": _consumer,
+    "deploy-variants": _deploy_variants,
     "region-eu-west-1": lambda outdir: _region("eu-west-1", outdir),
     "region-ap-northeast-1": lambda outdir: _region("ap-northeast-1", outdir),
+    "consumer": _consumer,
 }
+"""In the order they run (the tests that wait for them run in the same order, after the others)."""
 
 
 def main(outdir: str, jobs: list[str]) -> None:

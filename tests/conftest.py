@@ -40,10 +40,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start tests/background.py with the jobs the selected tests need, and run those tests last: by
     then the second process has had the whole session (and the second core) to build them."""
-    jobs = sorted(
-        {job for item in items for marker in item.iter_markers("background") for job in marker.args}
-    )
-    items.sort(key=lambda item: item.get_closest_marker("background") is not None)
+    from tests.background import JOBS
+
+    order = {job: index for index, job in enumerate(JOBS)}
+
+    def last_job(item: pytest.Item) -> int:
+        """-1 for a test that needs no background job, else the position of the last job it reads."""
+        return max(
+            (order[job] for marker in item.iter_markers("background") for job in marker.args), default=-1
+        )
+
+    needed = {job for item in items for marker in item.iter_markers("background") for job in marker.args}
+    jobs = [job for job in JOBS if job in needed]
+    items.sort(key=last_job)  # stable: the other tests first, then by the job they wait for
     if not jobs or "process" in _BACKGROUND:
         return
     outdir = Path(tempfile.mkdtemp(prefix="cdp-background-"))

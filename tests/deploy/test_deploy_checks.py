@@ -9,42 +9,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App
 
-from stacks import build, feature_flags
 from tests.deploy import checks
 from tests.deploy.cfn import resources
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = sorted((ROOT / "patterns").glob("*/runtime/*.py"))
 
-VARIANT_CONTEXT = {
-    "hpc_slurm": "true",
-    "hpc_fsx_deployment_type": "PERSISTENT_2",
-    "web_domain": "www.example.com",
-    "web_zone_id": "Z0123456789ABCDEFGHIJ",
-    "web_zone_name": "example.com",
-}
-VARIANT_STACKS = ("CdpHpcTraining", "CdpServerlessWeb")
+VARIANTS = pytest.mark.background("deploy-variants")
+"""Tests that read the variants (built in the background process: tests/background.py)."""
 
 
 @pytest.fixture(scope="module")
-def variant_templates() -> dict[str, dict[str, Any]]:
+def variant_templates(background: Any) -> dict[str, dict[str, Any]]:
     """The HPC stack with Slurm on PERSISTENT_2 Lustre and the web stack on a custom domain, built once
-    (no policy plugins: the nag gate is tested elsewhere)."""
-    app = App(context={**feature_flags(), **VARIANT_CONTEXT})
-    build(app, only=VARIANT_STACKS, checks=False)
-    assembly = app.synth()
-    return {name: assembly.get_stack_by_name(name).template for name in VARIANT_STACKS}
+    in the background process (no policy plugins: the nag gate is tested elsewhere)."""
+    return background("deploy-variants")
 
 
-@pytest.fixture(scope="module", params=["example", "variants"])
+@pytest.fixture(scope="module", params=["example", pytest.param("variants", marks=VARIANTS)])
 def templates(request, example_templates) -> dict[str, dict[str, Any]]:
     if request.param == "example":
         return example_templates
     return request.getfixturevalue("variant_templates")
 
 
+@VARIANTS
 def test_variants_take_the_non_default_paths(variant_templates) -> None:
     hpc = variant_templates["CdpHpcTraining"]
     assert len(list(resources({"x": hpc}, "Custom::PclusterCluster"))) == 1
@@ -358,6 +348,7 @@ def test_broken_component_documents_are_reported() -> None:
 # -- ParallelCluster ------------------------------------------------------------------------------
 
 
+@VARIANTS
 def test_slurm_configuration_follows_parallelclusters_schema(variant_templates) -> None:
     [(_, _, cluster)] = resources({"x": variant_templates["CdpHpcTraining"]}, "Custom::PclusterCluster")
     problems = checks.pcluster_problems(placeholders(cluster["ClusterConfiguration"]))
@@ -420,6 +411,7 @@ def test_slurm_options_follow_parallelclusters_schema() -> None:
     assert problems == []
 
 
+@VARIANTS
 def test_broken_slurm_configuration_is_reported(variant_templates) -> None:
     [(_, _, cluster)] = resources({"x": variant_templates["CdpHpcTraining"]}, "Custom::PclusterCluster")
     configuration = placeholders(cluster["ClusterConfiguration"])
