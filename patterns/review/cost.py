@@ -58,7 +58,7 @@ def _count(value: Any, what: str) -> int:
         raise _NotCosted(f"{what} is not a number: {value!r}") from None
 
 
-def _hourly(rate: float, count: int = 1, unit: str = "") -> Estimate:
+def _hourly(rate: float, count: int = 1, unit: str = "") -> tuple[float, str]:
     label = f"{count} {unit} {TIMES} " if unit else ""
     return rate * count * H, f"{label}${rate:g}/h {TIMES} {H} h"
 
@@ -171,7 +171,7 @@ def _instance_type_of_group(stack: StackTemplate, props: dict[str, Any]) -> str 
     mixed = obj(obj(props.get("MixedInstancesPolicy")).get("LaunchTemplate"))
     for override in as_list(mixed.get("Overrides")):
         if isinstance(override, dict) and override.get("InstanceType"):
-            return override["InstanceType"]
+            return str(override["InstanceType"])
     spec = obj(props.get("LaunchTemplate") or mixed.get("LaunchTemplateSpecification"))
     if template := ref_target(spec.get("LaunchTemplateId") or spec.get("LaunchTemplateName")):
         return obj(stack.props(template).get("LaunchTemplateData")).get("InstanceType")
@@ -597,7 +597,7 @@ def estimate(stack: StackTemplate) -> CostReport:
         estimator = ESTIMATORS.get(resource_type)
         if estimator is not None:
             try:
-                monthly, basis = estimator(stack, props)
+                monthly, basis = estimator(stack, obj(props))
             except _NotCosted as error:
                 monthly, basis = None, str(error)
             if monthly is None:

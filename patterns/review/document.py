@@ -76,7 +76,8 @@ def money(value: float) -> str:
 
 def _resource(report: StackReport, logical_id: str) -> list[Inline]:
     path = report.path_of(logical_id)
-    return [Code(logical_id)] + ([f" ({path})"] if path else [])
+    parts: list[Inline] = [Code(logical_id)]
+    return parts + ([f" ({path})"] if path else [])
 
 
 def summary(report: StackReport) -> list[Inline]:
@@ -279,7 +280,7 @@ def cost(report: StackReport) -> Section:
             Bullets([[*_resource(report, lid), f": {t}: {why}"] for lid, t, why in c.not_costed])
         )
     if c.idle_free:
-        items = [[f"{t} {TIMES}{n}: {why}"] for t, (n, why) in c.idle_free.items()]
+        items: list[list[Inline]] = [[f"{t} {TIMES}{n}: {why}"] for t, (n, why) in c.idle_free.items()]
         section.blocks.append(
             Details(f"$0 while idle: {sum(n for n, _ in c.idle_free.values())} resources", [Bullets(items)])
         )

@@ -83,7 +83,7 @@ def _inline(part: Inline) -> str:
 
 def _cell(cell: Cell) -> str:
     parts = cell if isinstance(cell, list) else [cell]
-    out = []
+    out: list[str] = []
     for part in parts:
         # the construct path after a logical id reads better on its own line
         text = part.strip() if isinstance(part, str) else ""

@@ -183,7 +183,7 @@ def stateful_resources(stack: StackTemplate) -> list[StatefulResource]:
     """Every stateful resource in template order, with its encryption, deletion and replacement policy."""
     rows = []
     for lid, res in stack.of_type(*INSPECTORS):
-        props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+        props = obj(res.get("Properties"))
         encryption, notes = INSPECTORS[res["Type"]](props)
         rows.append(
             StatefulResource(

@@ -142,7 +142,7 @@ def _rows(layer: list[Item]) -> list[list[Item]]:
     for item in layer:
         if (
             item[0] >= 0
-            and sum(1 for i in rows[-1] if i[0] >= 0)
+            and any(i[0] >= 0 for i in rows[-1])
             and _width([*rows[-1], item]) > WIDTH - 2 * MARGIN
         ):
             rows.append([])
