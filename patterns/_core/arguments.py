@@ -63,6 +63,15 @@ def implements(value: Any, interface: type) -> bool:
     return isinstance(value, proxy)
 
 
+class _DeployTimeDuration:
+    def __repr__(self) -> str:
+        return "Duration(<deploy-time value>)"
+
+
+def _is_duration(hint: type) -> bool:
+    return hint.__name__ == "Duration" and hint.__module__ == "aws_cdk"
+
+
 def _type_name(hint: Any) -> str:
     if hint is type(None):
         return "None"
@@ -204,6 +213,15 @@ class _Checker:
         if isinstance(value, hint):
             if dataclasses.is_dataclass(value):
                 return self._dataclass(argument, value)
+            if _is_duration(hint) and value.is_unresolved():
+                # The library compares and converts its durations at synthesis (ranges, alarm periods,
+                # service settings in seconds): a deploy-time value cannot be checked or converted.
+                return self.fail(
+                    argument,
+                    _DeployTimeDuration(),
+                    "must be a literal Duration (Duration.minutes(5)): it is checked and converted at "
+                    "synthesis, so a deploy-time value (a CfnParameter, a token) cannot set it",
+                )
             return True
         if hint.__name__ == "SecretValue":  # never print what was meant to be a secret
             return self.fail(argument, type(value).__name__, self._mismatch(hint, value))

@@ -138,7 +138,12 @@ NASTY: list[Any] = [
 
 
 def tokens() -> list[Any]:
-    return [Aws.ACCOUNT_ID, Token.as_number(Aws.ACCOUNT_ID), Token.as_list(Aws.NOTIFICATION_ARNS)]
+    return [
+        Aws.ACCOUNT_ID,
+        Token.as_number(Aws.ACCOUNT_ID),
+        Token.as_list(Aws.NOTIFICATION_ARNS),
+        Duration.seconds(Token.as_number(Aws.ACCOUNT_ID)),
+    ]
 
 
 ARGUMENTS = [(name, parameter) for name in sorted(CATALOG) for parameter in parameters(name)]

@@ -159,3 +159,12 @@ def test_implements_recognises_new_imported_and_proxied_objects(stack: Stack, vp
     assert implements(sns.Topic(stack, "T"), sns.ITopic)
     assert not implements(sns.Topic(stack, "T2"), ec2.IVpc)
     assert not implements("vpc-1", ec2.IVpc)
+
+
+def test_deploy_time_duration_is_refused_clearly(stack: Stack, vpc: ec2.IVpc) -> None:
+    seconds = CfnParameter(stack, "Seconds", type="Number").value_as_number
+    message = refused(stack, vpc=vpc, timeout=Duration.seconds(seconds))
+    assert (
+        "timeout=Duration(<deploy-time value>): must be a literal Duration (Duration.minutes(5)): it is "
+        "checked and converted at synthesis, so a deploy-time value (a CfnParameter, a token) cannot set it"
+    ) in message
