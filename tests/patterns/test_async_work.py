@@ -17,7 +17,7 @@ from aws_cdk.assertions import Match, Template
 
 from patterns.async_work import EngineCost, PollingWorker, QueueWorkerFleet, estimate_monthly_cost
 from patterns.async_work import cost as cost_model
-from patterns.async_work.worker_fleet import DEFAULT_IMAGE, scaling_steps
+from patterns.async_work.worker_fleet import scaling_steps
 from tests.conftest import new_stack, template_of
 
 DLQ_DEPTH = {
@@ -560,7 +560,7 @@ class TestFleetDefaults:
         [task] = template.find_resources("AWS::ECS::TaskDefinition").values()
         assert task["Properties"]["Cpu"] == "256" and task["Properties"]["Memory"] == "512"
         [container] = task["Properties"]["ContainerDefinitions"]
-        assert container["Image"] == DEFAULT_IMAGE
+        assert container["Image"] == "public.ecr.aws/aws-cli/aws-cli:latest"
         assert container["EntryPoint"] == ["sh", "-c"] and "receive-message" in container["Command"][0]
         assert container["ReadonlyRootFilesystem"] is True
         assert container["LogConfiguration"]["LogDriver"] == "awslogs"
