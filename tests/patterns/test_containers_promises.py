@@ -160,4 +160,4 @@ def test_migration_state_machine_logs_all_and_traces(template) -> None:
         for _, m in resources(template, "AWS::StepFunctions::StateMachine")
     )
     # the migration's own machine traced; the provider framework's waiter logs ALL too
-    assert machines == [("ALL", '{"Enabled": true}'), ("ALL", "null")]
+    assert machines == [("ALL", "null"), ("ALL", '{"Enabled": true}')]
