@@ -19,7 +19,7 @@ STAMP_PY := $(VENV)/.stamp-python
 STAMP_NODE := $(VENV)/.stamp-node
 STAMP_CLI := node_modules/.stamp-cli
 
-.PHONY: help setup synth test review lint bench clean
+.PHONY: help setup synth test review lint bench mutate clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -70,6 +70,11 @@ lint: setup ## ruff on the library, stacks and tests
 bench: setup ## full-app synth time against a one-empty-stack floor app (ratio)
 	$(BIN)/python bench/synth.py
 
+mutate: setup ## mutation testing, slow (not part of `make test`): mutmut on the pure modules, then the curated construct bugs
+	$(BIN)/python -m mutmut run --max-children 1 || true
+	$(BIN)/python tools/mutation_score.py
+	$(BIN)/python tools/construct_mutations.py
+
 clean: ## remove cdk.out and caches (keeps .venv and node_modules)
-	rm -rf cdk.out .pytest_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .ruff_cache mutants
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -365,13 +365,6 @@ MUTATIONS: list[Mutation] = [
     M(
         "async_work",
         "patterns/async_work/cost.py",
-        "HOURS_PER_MONTH = 730\n",
-        "HOURS_PER_MONTH = 1\n",
-        "per-hour price used as per-month",
-    ),
-    M(
-        "async_work",
-        "patterns/async_work/cost.py",
         "IDLE_POLLER_REQUESTS = 5 * 3 * 60 * 730",
         "IDLE_POLLER_REQUESTS = 5 * 3 * 60",
         "idle pollers billed for one hour a month",
