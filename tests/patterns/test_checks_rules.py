@@ -838,3 +838,24 @@ def test_template_of_type_and_resource() -> None:
     assert template.resource("B") == {"Type": "Y"}
     assert template.resource("Z") is None
     assert Template({}).resources == {}
+
+
+def test_more_cases_that_pin_the_details() -> None:
+    # "all" spelled out, among the members of one group: cluster-internal
+    assert (
+        run(
+            no_ssh_ingress, {"Target": sg({"IpProtocol": "all", "SourceSecurityGroupId": {"Ref": "Target"}})}
+        ).status
+        is C
+    )
+    # a source group named by id
+    found = run(no_ssh_ingress, {"Target": sg(tcp(22, 22, SourceSecurityGroupId="sg-0123"))})
+    assert found.message == "Security group admits SSH (port 22) from sg-0123."
+    # a value that is not an address does not hide the private one after it
+    record_set = {"Zone": zone(), "Target": record("A", "not-an-ip", "10.0.0.1")}
+    assert run(no_private_address_in_public_zone, record_set).status is N
+    # a finding without a more precise location points at the properties
+    assert run(waf_logging_enabled, {"Target": {"Type": "AWS::WAFv2::WebACL"}}).locations == ("Properties",)
+    assert run(no_key_pairs, KEY_CASES[4][1]).message == (
+        "An SSH key pair is attached: someone will log in and change the server by hand."
+    )
