@@ -25,15 +25,12 @@ ROOT = Path(__file__).resolve().parents[2] / "patterns"
 
 
 def load(folder: str, name: str) -> ModuleType:
-    """A handler module imported the way Lambda does (its folder on sys.path), under a unique name."""
+    """A handler module under its package name (mutation testing follows its functions by that name),
+    with ``web_pages`` importable by its bare name, as Lambda imports it."""
     runtime = ROOT / folder / "runtime"
-    if str(runtime) not in sys.path:
-        sys.path.insert(0, str(runtime))
-    spec = importlib.util.spec_from_file_location(f"calls_{folder}_{name}", runtime / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    if (runtime / "web_pages.py").exists() and "web_pages" not in sys.modules:
+        sys.modules["web_pages"] = importlib.import_module(f"patterns.{folder}.runtime.web_pages")
+    return importlib.import_module(f"patterns.{folder}.runtime.{name}")
 
 
 def client(service: str) -> Any:
