@@ -499,3 +499,95 @@ class TestPublicDnsRule:
             short
             == "1 record(s) in this public zone point at private addresses: host0.example.com. A 10.0.0.0 (10.0.0.0/8)"
         )
+
+
+# ---------------------------------------------------------------------------------------------- DNS custom resource
+class TestEndpointAddressesResponse:
+    """The custom resource answers CloudFormation by a PUT to the pre-signed URL: every field, the timeout."""
+
+    EVENT: ClassVar[dict[str, Any]] = {
+        "RequestType": "Create",
+        "ResponseURL": "https://cloudformation-response.example/put",
+        "StackId": "stack",
+        "RequestId": "request",
+        "LogicalResourceId": "InboundAddresses",
+        "ResourceProperties": {"ServiceToken": "arn", "EndpointId": "rslvr-in-1"},
+    }
+
+    @pytest.fixture
+    def sent(self, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, int]]:
+        calls: list[tuple[Any, int]] = []
+
+        class Response:
+            status = 200
+
+            def __enter__(self) -> Response:
+                return self
+
+            def __exit__(self, *args: object) -> None:
+                return None
+
+        def urlopen(request: Any, timeout: int) -> Response:
+            calls.append((request, timeout))
+            return Response()
+
+        monkeypatch.setattr(endpoint_addresses.urllib.request, "urlopen", urlopen)
+        return calls
+
+    def resolver(self, *addresses: str) -> Any:
+        resolver = client("route53resolver")
+        stubber = Stubber(resolver)
+        stubber.activate()
+        stubber.add_response(
+            "list_resolver_endpoint_ip_addresses",
+            {"IpAddresses": [{"Ip": a} for a in addresses]},
+            {"ResolverEndpointId": "rslvr-in-1", "MaxResults": 100},
+        )
+        return resolver
+
+    def test_success_put_with_every_field(self, sent) -> None:
+        result = endpoint_addresses.handler(dict(self.EVENT), None, self.resolver("10.0.1.10", "10.0.0.9"))
+        assert result == {
+            "Status": "SUCCESS",
+            "Data": {"Addresses": "10.0.0.9,10.0.1.10", "Address0": "10.0.0.9", "Address1": "10.0.1.10"},
+            "PhysicalResourceId": "rslvr-in-1-addresses",
+        }
+        [(request, timeout)] = sent
+        assert timeout == 30
+        assert request.get_method() == "PUT"
+        assert request.full_url == "https://cloudformation-response.example/put"
+        body = json.loads(request.data)
+        assert body == {
+            "Status": "SUCCESS",
+            "Reason": "See the function's log group",
+            "PhysicalResourceId": "rslvr-in-1-addresses",
+            "StackId": "stack",
+            "RequestId": "request",
+            "LogicalResourceId": "InboundAddresses",
+            "Data": result["Data"],
+        }
+        headers = {k.lower(): v for k, v in request.header_items()}
+        assert headers["content-type"] == ""  # the pre-signed URL was signed without one
+        assert headers["content-length"] == str(len(request.data))
+
+    def test_no_addresses_fails_with_the_reason(self, sent) -> None:
+        result = endpoint_addresses.handler(dict(self.EVENT), None, self.resolver())
+        assert result["Status"] == "FAILED"
+        body = json.loads(sent[0][0].data)
+        assert body["Reason"] == "RuntimeError: resolver endpoint rslvr-in-1 has no IP addresses"
+        assert body["Data"] == {}
+
+    def test_missing_id_fails_with_an_unknown_physical_id(self, sent) -> None:
+        event = {**self.EVENT, "ResourceProperties": {"ServiceToken": "arn"}}
+        result = endpoint_addresses.handler(event, None, client("route53resolver"))
+        assert result["PhysicalResourceId"] == "unknown-addresses"
+        assert json.loads(sent[0][0].data)["Reason"] == "ValueError: the EndpointId property is required"
+
+    def test_delete_keeps_the_physical_id_and_reads_nothing(self, sent) -> None:
+        event = {**self.EVENT, "RequestType": "Delete", "PhysicalResourceId": "given-id"}
+        result = endpoint_addresses.handler(event, None, client("route53resolver"))
+        assert result == {"Status": "SUCCESS", "Data": {}, "PhysicalResourceId": "given-id"}
+
+    def test_long_reasons_are_cut_to_1000_characters(self, sent) -> None:
+        endpoint_addresses.respond(dict(self.EVENT), "FAILED", {}, "id", "x" * 1500)
+        assert json.loads(sent[0][0].data)["Reason"] == "x" * 1000
