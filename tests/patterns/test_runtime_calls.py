@@ -591,3 +591,34 @@ class TestEndpointAddressesResponse:
     def test_long_reasons_are_cut_to_1000_characters(self, sent) -> None:
         endpoint_addresses.respond(dict(self.EVENT), "FAILED", {}, "id", "x" * 1500)
         assert json.loads(sent[0][0].data)["Reason"] == "x" * 1000
+
+
+# ---------------------------------------------------------------------------------------------- example check
+class TestExampleCheck:
+    def test_handler_answer_at_a_fixed_time(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from patterns.async_work.runtime import example_check
+
+        monkeypatch.setattr(example_check.time, "time", lambda: 1_700_000_000.7)
+        assert example_check.handler({"id": "x", "payload": {"checks_needed": 2}, "attempt": 1}, None) == {
+            "done": True,
+            "id": "x",
+            "checked_at": 1_700_000_000,
+        }
+        assert example_check.handler({"id": "y", "payload": {"checks_needed": 2}}, None)["done"] is False
+        assert example_check.handler({"payload": None, "attempt": "2"}, None) == {
+            "done": True,  # the third check, by default
+            "id": None,
+            "checked_at": 1_700_000_000,
+        }
+        assert example_check.handler({"payload": "text", "attempt": 1}, None)["done"] is False
+
+    def test_ready_at_in_each_form(self) -> None:
+        from patterns.async_work.runtime import example_check
+
+        assert example_check._epoch(5) == 5.0
+        assert example_check._epoch(5.5) == 5.5
+        assert example_check._epoch("2023-11-14T22:13:20Z") == 1_700_000_000.0
+        assert example_check._epoch("2023-11-14T22:13:20+00:00") == 1_700_000_000.0
+        assert example_check.is_done({"ready_at": "2023-11-14T22:13:20Z"}, 0, 1_700_000_000) is True
+        assert example_check.is_done({"ready_at": "2023-11-14T22:13:20Z"}, 0, 1_699_999_999.9) is False
+        assert example_check.is_done({"ready_at": 10, "checks_needed": 1}, 5, 9) is False  # ready_at wins
