@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_events as events
@@ -498,10 +498,17 @@ class TestPollingWorkerBadInput:
             PollingWorker(stack, "Poll", check_function=check)
 
     def test_long_interval_is_fine_when_chained_and_on_step_functions(self) -> None:
-        PollingWorker(
+        sqs_worker = PollingWorker(
             new_stack(), "Poll", poll_interval=Duration.hours(1), max_message_age=Duration.minutes(20)
         )
-        PollingWorker(new_stack(), "Poll", engine="stepfunctions", poll_interval=Duration.hours(1))
+        sfn_worker = PollingWorker(
+            new_stack(), "Poll", engine="stepfunctions", poll_interval=Duration.hours(1)
+        )
+        assert (sqs_worker.engine, sfn_worker.engine) == ("sqs", "stepfunctions")
+        # the SQS engine waits in hops of at most 15 minutes; the oldest-message alarm is at 20 minutes
+        template_of(Stack.of(sqs_worker)).has_resource_properties(
+            "AWS::CloudWatch::Alarm", {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 1200}
+        )
 
     def test_all_problems_reported_at_once(self) -> None:
         with pytest.raises(ValueError) as error:
