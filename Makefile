@@ -21,7 +21,7 @@ STAMP_CLI := node_modules/.stamp-cli
 CHECKOV_VENV := .venv-checkov
 STAMP_CHECKOV := $(CHECKOV_VENV)/.stamp-checkov
 
-.PHONY: help setup synth test fuzz review review-check lint bench dist checkov clean
+.PHONY: help setup synth test fuzz review review-check lint bench dist checkov mutate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -96,6 +96,11 @@ $(STAMP_CHECKOV): requirements-checkov.txt
 checkov: synth $(STAMP_CHECKOV) ## checkov on the synthesized app: pass ratio, remaining failures with reasons; fails below 0.93
 	$(CHECKOV_VENV)/bin/python bench/checkov_ratio.py cdk.out --checkov $(CURDIR)/$(CHECKOV_VENV)/bin/checkov --min 0.93
 
-clean: ## remove cdk.out, dist and caches (keeps .venv and node_modules)
-	rm -rf cdk.out dist build .pytest_cache .ruff_cache .mypy_cache
+mutate: setup ## mutation testing, slow (not part of `make test`): mutmut on the pure modules, then the curated construct bugs
+	$(BIN)/python -m mutmut run --max-children 1 || true
+	$(BIN)/python tools/mutation_score.py
+	$(BIN)/python tools/construct_mutations.py
+
+clean: ## remove cdk.out, dist, mutants and caches (keeps .venv and node_modules)
+	rm -rf cdk.out dist build mutants .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

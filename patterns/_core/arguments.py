@@ -213,7 +213,7 @@ class _Checker:
         if isinstance(value, hint):
             if dataclasses.is_dataclass(value):
                 return self._dataclass(argument, value)
-            if _is_duration(hint) and value.is_unresolved():
+            if _is_duration(hint) and typing.cast(Any, value).is_unresolved():
                 # The library compares and converts its durations at synthesis (ranges, alarm periods,
                 # service settings in seconds): a deploy-time value cannot be checked or converted.
                 return self.fail(

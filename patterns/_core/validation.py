@@ -69,6 +69,8 @@ PRIVATE_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = tu
 def private_network_of(address: str) -> str | None:
     """The private range ``address`` falls in (``"10.0.0.0/8"``), or None for a public address."""
     ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:10.1.2.3 is 10.1.2.3 (as the deployed Config rule reads it)
     for network in PRIVATE_NETWORKS:
         if ip.version == network.version and ip in network:
             return str(network)

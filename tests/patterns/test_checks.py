@@ -456,6 +456,16 @@ def _ssh_app(outdir: Path, acknowledgment: str | None, on: str = "sg", path_meta
     return app
 
 
+def _ssh_ports(assembly: Any) -> list[int]:
+    template = assembly.get_stack_by_name("Checked").template
+    return [
+        rule["FromPort"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::EC2::SecurityGroup"
+        for rule in resource["Properties"].get("SecurityGroupIngress", [])
+    ]
+
+
 class TestPlugin:
     def test_error_fails_synthesis_with_the_fix(self, tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="CDP-NoSshIngress") as error:
@@ -465,11 +475,13 @@ class TestPlugin:
     @pytest.mark.parametrize("path_metadata", [False, True])
     @pytest.mark.parametrize("ack", ["CDP-NoSshIngress", "CloudDesignPatterns::CDP-NoSshIngress"])
     def test_acknowledgment_like_cdk_nag(self, tmp_path: Path, ack: str, path_metadata: bool) -> None:
-        _ssh_app(tmp_path, ack, path_metadata=path_metadata).synth()
+        assembly = _ssh_app(tmp_path, ack, path_metadata=path_metadata).synth()
+        assert _ssh_ports(assembly) == [22]  # the finding is acknowledged, the rule still there
 
     @pytest.mark.parametrize("path_metadata", [False, True])
     def test_acknowledgment_on_a_parent_covers_children(self, tmp_path: Path, path_metadata: bool) -> None:
-        _ssh_app(tmp_path, "CDP-NoSshIngress", on="stack", path_metadata=path_metadata).synth()
+        assembly = _ssh_app(tmp_path, "CDP-NoSshIngress", on="stack", path_metadata=path_metadata).synth()
+        assert _ssh_ports(assembly) == [22]
 
     def test_error_with_path_metadata(self, tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="CDP-NoSshIngress"):

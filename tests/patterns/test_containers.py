@@ -843,7 +843,14 @@ class TestBadInput:
     def test_a_deploy_time_reference_is_not_a_literal(self, cluster_stack) -> None:
         stack, cluster = cluster_stack
         value = ssm.StringParameter.value_for_string_parameter(stack, "/app/key-id")
-        ContainerService(stack, "S", cluster=cluster, image=nginx(), environment={"KMS_KEY_ID": value})
+        service = ContainerService(
+            stack, "S", cluster=cluster, image=nginx(), environment={"KMS_KEY_ID": value}
+        )
+        [task] = Template.from_stack(stack).find_resources("AWS::ECS::TaskDefinition").values()
+        [container] = task["Properties"]["ContainerDefinitions"]
+        [entry] = [e for e in container["Environment"] if e["Name"] == "KMS_KEY_ID"]
+        assert "Ref" in entry["Value"]  # resolved at deploy time, not refused as a literal secret
+        assert service.container.container_name == "app"
 
     def test_same_name_in_environment_and_secrets(self, cluster_stack) -> None:
         stack, cluster = cluster_stack

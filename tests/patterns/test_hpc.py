@@ -434,6 +434,13 @@ class TestInstanceTypeRule:
     def test_table_is_consistent(self) -> None:
         for name, node in GPU_INSTANCES.items():
             assert gpu_family_problem(name) is None and node.vcpus >= 4 and node.gpus >= 1
+        # published figures (EC2 accelerated computing instance pages), written out
+        assert (GPU_INSTANCES["g5.xlarge"].vcpus, GPU_INSTANCES["g5.xlarge"].gpus) == (4, 1)
+        assert GPU_INSTANCES["g5.xlarge"].efa is False
+        assert (GPU_INSTANCES["p4d.24xlarge"].vcpus, GPU_INSTANCES["p4d.24xlarge"].gpus) == (96, 8)
+        assert GPU_INSTANCES["p4d.24xlarge"].efa is True
+        assert (GPU_INSTANCES["g5.48xlarge"].vcpus, GPU_INSTANCES["g5.48xlarge"].gpus) == (192, 8)
+        assert (GPU_INSTANCES["p3.8xlarge"].gpus, GPU_INSTANCES["p3.8xlarge"].efa) == (4, False)
 
 
 class TestBadInput:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "patterns" / "hpc" / "runtime"))
-import publish
+from patterns.hpc.runtime import publish
 
 MODELS, DATA = "models-bucket", "datasets-bucket"
 

@@ -13,8 +13,6 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk.assertions import Match, Template
 
 from patterns.hpc import (
-    PCLUSTER_VERSION,
-    PROVIDER_TEMPLATE_URL,
     SlurmCluster,
     SlurmHeadNode,
     SlurmLustre,
@@ -58,13 +56,15 @@ class TestSlurmDefaults:
         _, template, _ = default
         template.has_resource_properties(
             "AWS::CloudFormation::Stack",
-            {"TemplateURL": {"Fn::Sub": [PROVIDER_TEMPLATE_URL, {"Version": PCLUSTER_VERSION}]}},
-        )
-        assert PROVIDER_TEMPLATE_URL.endswith(
-            "/parallelcluster/${Version}/templates/custom_resource/cluster.yaml"
-        )
-        assert PROVIDER_TEMPLATE_URL.startswith(
-            "https://${AWS::Region}-aws-parallelcluster.s3.${AWS::Region}.${AWS::URLSuffix}"
+            {
+                "TemplateURL": {
+                    "Fn::Sub": [
+                        "https://${AWS::Region}-aws-parallelcluster.s3.${AWS::Region}.${AWS::URLSuffix}"
+                        "/parallelcluster/${Version}/templates/custom_resource/cluster.yaml",
+                        {"Version": "3.16.1"},
+                    ]
+                }
+            },
         )
         assert (
             "Parameters"

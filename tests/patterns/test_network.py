@@ -157,7 +157,9 @@ class TestOptions:
 
     def test_interface_endpoints_share_an_https_only_security_group(self) -> None:
         stack = new_stack()
-        network = SecureNetwork(stack, "Net", interface_endpoints=SESSION_MANAGER_ENDPOINTS)
+        network = SecureNetwork(
+            stack, "Net", interface_endpoints=SESSION_MANAGER_ENDPOINTS
+        )  # the public default list
         template = template_of(stack)
         interface = template.find_resources(
             "AWS::EC2::VPCEndpoint", {"Properties": {"VpcEndpointType": "Interface"}}
@@ -178,7 +180,7 @@ class TestOptions:
                 ],
             },
         )
-        assert set(network.interface_endpoints) == set(SESSION_MANAGER_ENDPOINTS)
+        assert set(network.interface_endpoints) == {"ssm", "ssmmessages", "ec2messages", "logs"}
 
     def test_vpn_with_bgp(self) -> None:
         stack = new_stack()

@@ -19,14 +19,11 @@ TABLE, BUCKET, SITE = "items", "site-content", "https://www.example.com"
 
 
 def load(name: str) -> ModuleType:
-    """Import a handler module the way Lambda does (its folder on sys.path), under a unique name."""
-    if str(RUNTIME) not in sys.path:
-        sys.path.insert(0, str(RUNTIME))
-    spec = importlib.util.spec_from_file_location(f"serverless_web_runtime_{name}", RUNTIME / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A handler module under its package name (so that mutation testing can follow its functions), with
+    ``web_pages`` importable by that name, as Lambda imports it (the handler's folder on sys.path)."""
+    if "web_pages" not in sys.modules:
+        sys.modules["web_pages"] = importlib.import_module("patterns.serverless_web.runtime.web_pages")
+    return importlib.import_module(f"patterns.serverless_web.runtime.{name}")
 
 
 api = load("api")

@@ -15,7 +15,7 @@ FIX = "Set minimum vCPUs to 0; the environment scales up when jobs are queued."
 
 def evaluate(logical_id: str, resource: dict[str, Any], template: Template) -> Result:
     compute = props(resource).get("ComputeResources") or {}
-    if compute.get("Type") in ("FARGATE", "FARGATE_SPOT"):
+    if not compute or compute.get("Type") in ("FARGATE", "FARGATE_SPOT"):  # unmanaged, or Fargate
         return NOT_APPLICABLE
     minimum = number(compute.get("MinvCpus"), 0)
     if minimum is None:

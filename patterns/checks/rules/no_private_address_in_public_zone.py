@@ -49,15 +49,16 @@ def evaluate(logical_id: str, resource: dict[str, Any], template: Template) -> R
     if not public:
         return COMPLIANT
     applicable = False
-    for record in records or []:
-        if record.get("Type") not in ("A", "AAAA"):
+    grouped = resource["Type"] == "AWS::Route53::RecordSetGroup"
+    for index, record in enumerate(records or []):
+        if not isinstance(record, dict) or record.get("Type") not in ("A", "AAAA"):
             continue
         applicable = True
         private = _private_values(record)
         if private:
             return non_compliant(
-                f"Record {record.get('Name')!r} in a public hosted zone points at private address(es) "
-                f"{', '.join(private)}: it leaks the internal network and resolves to nothing outside.",
-                "Properties.ResourceRecords",
+                f"{record.get('Type')} record {record.get('Name')!r} in a public hosted zone points at private "
+                f"address(es) {', '.join(private)}: it leaks the internal network and resolves to nothing outside.",
+                f"Properties.RecordSets.{index}.ResourceRecords" if grouped else "Properties.ResourceRecords",
             )
     return COMPLIANT if applicable else NOT_APPLICABLE

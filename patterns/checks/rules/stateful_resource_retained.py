@@ -35,7 +35,13 @@ def evaluate(logical_id: str, resource: dict[str, Any], template: Template) -> R
     replace = resource.get("UpdateReplacePolicy", "Delete")
     if deletion in KEEPS_DATA and replace in KEEPS_DATA:
         return COMPLIANT
+    locations = [
+        name
+        for name, value in (("DeletionPolicy", deletion), ("UpdateReplacePolicy", replace))
+        if value not in KEEPS_DATA
+    ]
     return non_compliant(
-        f"{resource['Type']} is deleted with the stack (DeletionPolicy={deletion}, UpdateReplacePolicy={replace}).",
-        "DeletionPolicy",
+        f"{resource['Type']} loses its data with the stack or on replacement "
+        f"(DeletionPolicy={deletion}, UpdateReplacePolicy={replace}).",
+        *locations,
     )
