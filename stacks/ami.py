@@ -36,7 +36,6 @@ class AmiMaintenanceStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.network = network
         self.pipeline = GoldenImagePipeline(
             self,
@@ -73,3 +72,4 @@ class AmiMaintenanceStack(Stack):
         CfnOutput(self, "ImageParameter", value=self.pipeline.image_parameter_name)
         CfnOutput(self, "PipelineArn", value=self.pipeline.pipeline_arn)
         CfnOutput(self, "FleetGroup", value=self.fleet.auto_scaling_group.auto_scaling_group_name)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

@@ -36,7 +36,6 @@ class AsyncWorkStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         poll_interval = Duration.seconds(context.number(self, "poll_interval_seconds", 300))
         max_attempts = context.number(self, "max_attempts", 288)
         self.sqs_worker = PollingWorker(
@@ -87,3 +86,4 @@ class AsyncWorkStack(Stack):
         CfnOutput(self, "BeanstalkEnvironment", value=self.beanstalk_worker.beanstalk.environment_name)  # type: ignore[union-attr]
         CfnOutput(self, "StateMachineArn", value=self.step_functions_worker.state_machine.state_machine_arn)  # type: ignore[union-attr]
         CfnOutput(self, "FleetQueueUrl", value=self.fleet.queue.queue_url)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

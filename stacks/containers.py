@@ -49,7 +49,6 @@ class ContainerClusterStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.network = network
         # EC2 capacity: managed scaling keeps the instances' reservation at 100 % by adding instances
         # as tasks reserve CPU and memory (and removing them when empty). Fargate stays available.
@@ -155,3 +154,4 @@ class ContainerClusterStack(Stack):
         CfnOutput(self, "FileSystemId", value=self.file_system.file_system_id)
         if self.registry.push_role is not None:
             CfnOutput(self, "PushRoleArn", value=self.registry.push_role.role_arn)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

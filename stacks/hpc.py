@@ -40,7 +40,6 @@ class HpcTrainingStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.network = network
         self.storage = TrainingStorage(
             self,
@@ -86,3 +85,4 @@ class HpcTrainingStack(Stack):
         CfnOutput(self, "CurrentModelParameter", value=self.pipeline.model_parameter.parameter_name)
         CfnOutput(self, "DataSetBucket", value=self.storage.data_set_bucket.bucket_name)
         CfnOutput(self, "ModelBucket", value=self.storage.model_bucket.bucket_name)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

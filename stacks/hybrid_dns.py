@@ -31,7 +31,6 @@ class HybridDnsStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.network = network
         self.dns = HybridDns(
             self,
@@ -69,3 +68,4 @@ class HybridDnsStack(Stack):
             value=self.dns.forwarder_configuration("windows"),
             description="Windows DNS (PowerShell): forward the cloud's domains to the inbound endpoint",
         )
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

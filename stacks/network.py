@@ -32,7 +32,6 @@ class NetworkStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         asn = context.number(self, "customer_gateway_asn", 65010)
         endpoints = list(SESSION_MANAGER_ENDPOINTS)
         if context.flag(self, "container_endpoints", default=False):
@@ -52,3 +51,4 @@ class NetworkStack(Stack):
             alarm_topic=self.alarm_topic,
         )
         CfnOutput(self, "VpcId", value=self.network.vpc.vpc_id)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

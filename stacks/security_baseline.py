@@ -31,7 +31,6 @@ class SecurityBaselineStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.edge = EdgeProtection(
             self,
             "Edge",
@@ -53,3 +52,4 @@ class SecurityBaselineStack(Stack):
             value=self.edge.web_acl_arn,
             description="Associate with an ALB or API Gateway stage in this region",
         )
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now

@@ -66,7 +66,6 @@ class ServerlessWebEdgeStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.edge = CloudFrontEdge(
             self,
             "Edge",
@@ -81,6 +80,7 @@ class ServerlessWebEdgeStack(Stack):
             value=self.alarm_topic.topic_arn,
             description="Subscribe to it: the alarms on the web ACL and on CloudFront (us-east-1)",
         )
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now
 
 
 class ServerlessWebAlarmsStack(Stack):
@@ -127,7 +127,6 @@ class ServerlessWebStack(Stack):
         super().__init__(scope, id, **kwargs)
         key = service_key(self, "OperationsKey", description="Encrypts the alarm topic and the log groups")
         self.alarm_topic = alarm_topic(self, "Alarms", encryption_key=key)
-        encrypt_log_groups(self, key)
         self.edge = edge.edge
         self.app = ServerlessWebApp(
             self,
@@ -146,6 +145,7 @@ class ServerlessWebStack(Stack):
         CfnOutput(self, "ContentBucket", value=self.app.site.bucket.bucket_name)
         if self.app.api.identity_pool_id is not None:
             CfnOutput(self, "IdentityPoolId", value=self.app.api.identity_pool_id)
+        encrypt_log_groups(self, key)  # last: every log group of the stack exists now
 
 
 def _x_sign_in(stack: Stack) -> TwitterLogin | None:

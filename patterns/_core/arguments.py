@@ -339,14 +339,16 @@ def checked_arguments(init: F) -> F:
                     )
                 )
         values = {name: value for name, value in bound.arguments.items() if name not in _SKIPPED}
-        existed = _child_exists(bound)
         problems = type_problems(values, _hints_of(init))
         if not problems:
             try:
                 return init(*bound.args, **bound.kwargs)
             except InvalidArgumentsError:
-                _remove_new_child(bound, existed)
+                # The body got past super().__init__ (a construct already there would have failed it):
+                # the child with this id is the one this call added.
+                _remove_new_child(bound, existed=False)
                 raise
+        existed = _child_exists(bound)
         items = [f"{arg}={show(value)}: {reason}" for arg, value, reason in problems]
         wrong = {arg for arg, _, _ in problems}
         items += [

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import jsii
-from aws_cdk import ArnFormat, Aspects, IAspect, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 """Default for every log group the library creates: long enough for an audit, short enough to cost little."""
@@ -62,26 +61,17 @@ def allow_cloudwatch_logs(key: kms.Key) -> None:
     )
 
 
-@jsii.implements(IAspect)
-class _EncryptLogGroups:
-    def __init__(self, key: kms.Key) -> None:
-        self._key = key
-
-    def visit(self, node: IConstruct) -> None:
-        if (
-            isinstance(node, logs.CfnLogGroup)
-            and node.kms_key_id is None
-            and Stack.of(node) is Stack.of(self._key)
-        ):
-            node.kms_key_id = self._key.key_arn
-
-
 def encrypt_log_groups(scope: Construct, key: kms.Key) -> None:
     """Encrypt every log group under ``scope`` (in ``key``'s stack) that has no key of its own with ``key``,
-    a customer-managed key, and let this region's CloudWatch Logs use the key.
+    a customer-managed key, and let this region's CloudWatch Logs use the key. Call it after the log
+    groups exist (last in a stack's constructor): it walks the tree once, in Python, instead of an
+    aspect that would call back into Python for every construct at synthesis.
 
     Log writers (Lambda, ECS, API Gateway, WAF, flow logs) need no grant: CloudWatch Logs encrypts and
     decrypts; readers need ``logs:`` permissions as before. A log group in another stack is left alone.
     """
     allow_cloudwatch_logs(key)
-    Aspects.of(scope).add(_EncryptLogGroups(key))
+    stack = Stack.of(key)
+    for node in scope.node.find_all():
+        if isinstance(node, logs.CfnLogGroup) and node.kms_key_id is None and Stack.of(node) is stack:
+            node.kms_key_id = key.key_arn
