@@ -61,6 +61,31 @@ class Spy:
         return self.stubbers[service]
 
 
+# ---------------------------------------------------------------------------------------------- API
+class TestApiRead:
+    @pytest.fixture
+    def api(self, monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, Spy]:
+        module = load("serverless_web", "api")
+        spy = Spy()
+        monkeypatch.setattr(module.boto3, "client", spy)
+        monkeypatch.setattr(module, "_clients", {})
+        monkeypatch.setenv("TABLE_NAME", "items")
+        monkeypatch.setenv("ALLOWED_ORIGINS", "https://www.example.com")
+        return module, spy
+
+    def test_reads_the_item_consistently(self, api) -> None:
+        module, spy = api
+        spy.stub("dynamodb").add_response(
+            "get_item",
+            {"Item": {"id": {"S": "hello"}, "title": {"S": "Hello"}}},
+            {"TableName": "items", "Key": {"id": {"S": "hello"}}, "ConsistentRead": True},
+        )
+        response = module.get_item({"pathParameters": {"id": "hello"}, "headers": {}}, None)
+        assert response["statusCode"] == 200
+        assert json.loads(response["body"]) == {"id": "hello", "title": "Hello"}
+        spy.stubbers["dynamodb"].assert_no_pending_responses()
+
+
 # ---------------------------------------------------------------------------------------------- renderer
 class TestRenderer:
     @pytest.fixture

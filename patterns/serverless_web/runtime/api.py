@@ -66,7 +66,8 @@ def get_item(event: dict[str, Any], context: Any) -> dict[str, Any]:
         )
     found = (
         _client("dynamodb")
-        .get_item(TableName=os.environ["TABLE_NAME"], Key={"id": {"S": item_id}})
+        # Consistent: a reader straight after a writer (the browser after its own PUT) sees the write.
+        .get_item(TableName=os.environ["TABLE_NAME"], Key={"id": {"S": item_id}}, ConsistentRead=True)
         .get("Item")
     )
     if found is None:
