@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Names, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
+from aws_cdk import Names, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .._core import log_group
+from .._core.logs import allow_cloudwatch_logs
 
 SESSION_PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell"
 """The fixed name Session Manager reads its regional preferences from (one per account and region)."""
@@ -17,7 +17,6 @@ SESSION_PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell"
 
 def session_key(scope: Construct, id: str, *, removal_policy: RemovalPolicy) -> kms.Key:
     """A KMS key (yearly rotation) that CloudWatch Logs may use for the session log group."""
-    stack = Stack.of(scope)
     key = kms.Key(
         scope,
         id,
@@ -25,30 +24,7 @@ def session_key(scope: Construct, id: str, *, removal_policy: RemovalPolicy) -> 
         enable_key_rotation=True,
         removal_policy=removal_policy,
     )
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="AllowCloudWatchLogsOfThisAccount",
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=[
-                "kms:Encrypt*",
-                "kms:Decrypt*",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-            ],
-            resources=["*"],
-            conditions={
-                "ArnLike": {
-                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name="*",
-                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                }
-            },
-        )
-    )
+    allow_cloudwatch_logs(key)
     return key
 
 
