@@ -12,7 +12,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -35,12 +34,11 @@ from .beanstalk_worker import (
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
     VISIBILITY_PER_FUNCTION_TIMEOUT,
+    QueueConventions,
     dead_letter_alarm,
-    dead_letter_metric,
     dead_letter_queue,
     event_queue_key,
     oldest_message_alarm,
-    oldest_message_metric,
     work_queue,
 )
 
@@ -64,7 +62,7 @@ def _seconds(duration: Duration | None) -> float | None:
     return duration.to_seconds()
 
 
-class PollingWorker(Construct):
+class PollingWorker(Construct, QueueConventions):
     """Work that must be checked again later until it is done (an external job, a payment, an export).
 
     An event on EventBridge starts it; a check function answers ``{"done": true|false}`` for the item
@@ -679,43 +677,6 @@ class PollingWorker(Construct):
         )
 
     # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
-    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` send work items straight to the work queue (engine='sqs' only)."""
-        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
-
-    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` receive and delete messages of the work queue (engine='sqs' only)."""
-        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
-
-    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
-        move task back to the source)."""
-        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
-            iam.Grant.add_to_principal(
-                grantee=grantee,
-                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
-                resource_arns=[self.dead_letter_queue.queue_arn],
-            )
-        )
-
-    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
-        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
-        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
-        return dead_letter_metric(self.dead_letter_queue, **props)
-
-    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
-        """Age of the oldest work item in seconds (Maximum over 1 minute) (engine='sqs' only): what the
-        ``OldestMessageAlarm`` watches."""
-        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
-
-    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
-        """Work items waiting in the work queue (Maximum over 1 minute) (engine='sqs' only)."""
-        return self._work_queue(
-            "metric_approximate_number_of_messages_visible"
-        ).metric_approximate_number_of_messages_visible(
-            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
-        )
-
     def metric_errors(self, **props: Any) -> cw.Metric:
         """Consumer invocations that crashed or timed out (engine='sqs'; Sum over 5 minutes): what the
         ``ConsumerErrorsAlarm`` watches."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -134,3 +135,54 @@ def oldest_message_alarm(
         description=f"The oldest message waited more than {max_age.to_seconds()} s: consumers are stuck or too few.",
         topic=topic,
     )
+
+
+class QueueConventions:
+    """The grants and metrics of a construct that owns a work queue and its dead-letter queue
+    (``PollingWorker`` with ``engine='sqs'``, ``QueueWorkerFleet``), named as aws-cdk-lib names them.
+
+    The owner sets ``dead_letter_queue`` and implements ``_work_queue(member)``, which returns the work
+    queue or raises a ``ValueError`` naming ``member`` when the construct has none.
+    """
+
+    dead_letter_queue: sqs.Queue
+
+    def _work_queue(self, member: str) -> sqs.Queue:
+        raise NotImplementedError
+
+    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` send work items straight to the work queue."""
+        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
+
+    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` receive and delete messages of the work queue."""
+        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
+
+    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
+        move task back to the source)."""
+        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
+                resource_arns=[self.dead_letter_queue.queue_arn],
+            )
+        )
+
+    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
+        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
+        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
+        return dead_letter_metric(self.dead_letter_queue, **props)
+
+    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
+        """Age of the oldest work item in seconds (Maximum over 1 minute): what the
+        ``OldestMessageAlarm`` watches."""
+        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
+
+    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
+        """Work items waiting in the work queue (Maximum over 1 minute)."""
+        return self._work_queue(
+            "metric_approximate_number_of_messages_visible"
+        ).metric_approximate_number_of_messages_visible(
+            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
+        )

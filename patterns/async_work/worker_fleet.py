@@ -12,7 +12,6 @@ from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -25,10 +24,9 @@ from .._core.environment import check_environment
 from .._core.limits import check_cluster_in_vpc, check_duration, check_fargate_size, check_subnets_in_vpc
 from .queues import (
     MAX_VISIBILITY_TIMEOUT_SECONDS,
+    QueueConventions,
     dead_letter_alarm,
-    dead_letter_metric,
     oldest_message_alarm,
-    oldest_message_metric,
     work_queue,
 )
 
@@ -65,7 +63,7 @@ def scaling_steps(max_capacity: int, messages_per_task: int) -> list[autoscaling
 
 
 @jsii.implements(ec2.IConnectable)
-class QueueWorkerFleet(Construct):
+class QueueWorkerFleet(Construct, QueueConventions):
     """A queue (with DLQ) drained by an ECS Fargate service that scales on the backlog per task.
 
     The backlog (visible plus in-flight messages) sets the exact number of tasks:
@@ -242,43 +240,6 @@ class QueueWorkerFleet(Construct):
         ]
 
     # --- what aws-cdk-lib users reach for: grants and metrics ---------------------------------------
-    def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` send work items straight to the work queue."""
-        return self._work_queue("grant_send_messages").grant_send_messages(grantee)
-
-    def grant_consume_messages(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` receive and delete messages of the work queue."""
-        return self._work_queue("grant_consume_messages").grant_consume_messages(grantee)
-
-    def grant_redrive(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` inspect and redrive the dead-letter queue (consume from it, start a message
-        move task back to the source)."""
-        return self.dead_letter_queue.grant_consume_messages(grantee).combine(
-            iam.Grant.add_to_principal(
-                grantee=grantee,
-                actions=["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
-                resource_arns=[self.dead_letter_queue.queue_arn],
-            )
-        )
-
-    def metric_dead_letter_messages(self, **props: Any) -> cw.Metric:
-        """Messages in the dead-letter queue (``ApproximateNumberOfMessagesVisible``, Maximum over 1
-        minute): what the ``DeadLetterAlarm`` watches. ``props`` are ``cloudwatch.MetricOptions``."""
-        return dead_letter_metric(self.dead_letter_queue, **props)
-
-    def metric_approximate_age_of_oldest_message(self, **props: Any) -> cw.Metric:
-        """Age of the oldest work item in seconds (Maximum over 1 minute): what the
-        ``OldestMessageAlarm`` watches."""
-        return oldest_message_metric(self._work_queue("metric_approximate_age_of_oldest_message"), **props)
-
-    def metric_approximate_number_of_messages_visible(self, **props: Any) -> cw.Metric:
-        """Work items waiting in the work queue (Maximum over 1 minute)."""
-        return self._work_queue(
-            "metric_approximate_number_of_messages_visible"
-        ).metric_approximate_number_of_messages_visible(
-            **{"period": Duration.minutes(1), "statistic": "Maximum", **props}
-        )
-
     def metric_backlog(self) -> cw.MathExpression:
         """Work items visible plus in flight (Maximum over 1 minute): what the service scales on
         (the same object as ``backlog``)."""
