@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -197,8 +198,17 @@ def commercial_regions() -> frozenset[str]:
     )
 
 
+_CONTEXT: weakref.WeakKeyDictionary[Construct, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _raw(scope: Construct, key: str) -> Any:
-    return scope.node.try_get_context(key)
+    """``scope``'s context value for ``key`` (None if unset). The whole context a scope sees is read once,
+    in one call across the jsii bridge, instead of once per key: CDK refuses context set on a scope after
+    it has children, and a scope is read only while its children are being built."""
+    seen = _CONTEXT.get(scope)
+    if seen is None:
+        seen = _CONTEXT[scope] = dict(scope.node.get_all_context() or {})
+    return seen.get(key)
 
 
 def _text_value(key: str, value: Any) -> str:
@@ -341,6 +351,7 @@ def _web_domain_rules(scope: Construct) -> list[str]:
 def validate(scope: Construct) -> None:
     """Check every key of ``KEYS`` that is set, and the rules between keys; raise one ``ContextError``
     (one line, each problem separated by ``; ``) if anything is wrong."""
+    _CONTEXT.pop(scope, None)  # read afresh: context may have been set since an earlier read
     problems: list[str] = []
     for key, spec in KEYS.items():
         try:
