@@ -7,6 +7,7 @@ import pytest
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk.assertions import Match, Template
 
 from patterns.containers import ContainerCluster, ContainerService, MigrationTask
 
@@ -87,6 +88,15 @@ def test_fargate_spot_on_a_container_cluster_is_accepted(stack: Stack, vpcs: tup
     cluster = ContainerCluster(stack, "Spot", vpc=vpcs[0])
     ContainerService(
         stack, "SpotService", cluster=cluster.cluster, image=IMAGE, capacity_provider_strategies=SPOT
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        {"CapacityProviders": Match.array_with(["FARGATE_SPOT"])},
+    )
+    template.has_resource_properties(
+        "AWS::ECS::Service",
+        {"CapacityProviderStrategy": [{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}]},
     )
 
 

@@ -70,6 +70,10 @@ def test_public_record_in_a_zone_whose_name_is_a_token_is_not_compared(stack: St
     PublicRecord(
         stack, "Imported", zone=imported, record_name="www.example.org.", addresses=["198.51.100.10"]
     )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Route53::RecordSet",
+        {"Name": "www.example.org.", "Type": "A", "HostedZoneId": "Z0123456789ABC"},
+    )
 
 
 def test_split_horizon_records_outside_the_zone_are_refused(stack: Stack) -> None:

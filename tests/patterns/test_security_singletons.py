@@ -63,8 +63,11 @@ class TestSingletonsTwiceInOneEnvironment:
 
     def test_separate_apps_do_not_see_each_other(self) -> None:
         env = Environment(region="eu-west-1")
-        ComplianceBaseline(Stack(_app(), "One", env=env), "Baseline")
-        ComplianceBaseline(Stack(_app(), "One", env=env), "Baseline")
+        for stack in (Stack(_app(), "One", env=env), Stack(_app(), "One", env=env)):
+            ComplianceBaseline(stack, "Baseline")
+            template = Template.from_stack(stack)
+            template.resource_count_is("AWS::Config::ConfigurationRecorder", 1)
+            template.resource_count_is("AWS::SSM::Document", 1)
 
     def test_the_switches_turn_the_singletons_off(self) -> None:
         stack = Stack(_app(), "Security", env=Environment(region="eu-west-1"))
