@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
@@ -10,6 +12,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .keys import SERVICE_KEY_ACTIONS
+
+_ACTIONS: weakref.WeakKeyDictionary[sns.ITopic, cw_actions.SnsAction] = weakref.WeakKeyDictionary()
+"""One alarm action per topic, shared by every alarm that notifies it (an action holds no state)."""
 
 
 def alarm(
@@ -44,7 +49,9 @@ def alarm(
         alarm_name=alarm_name,
     )
     if topic is not None:
-        action = cw_actions.SnsAction(topic)
+        action = _ACTIONS.get(topic)
+        if action is None:
+            action = _ACTIONS[topic] = cw_actions.SnsAction(topic)
         created.add_alarm_action(action)
         created.add_ok_action(action)
     return created
