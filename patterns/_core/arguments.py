@@ -22,6 +22,7 @@ import dataclasses
 import enum
 import functools
 import inspect
+import math
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -230,6 +231,8 @@ class _Checker:
     def _number(self, argument: str, value: Any, hint: type) -> bool:
         if isinstance(value, bool):
             return self.fail(argument, value, f"must be a number ({hint.__name__}), not a bool")
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.fail(argument, value, f"must be a finite number ({hint.__name__}), not {value}")
         if hint is int and isinstance(value, float) and is_token(value):
             return True  # a number token (CfnParameter.value_as_number)
         if isinstance(value, hint) or (hint is float and isinstance(value, int)):

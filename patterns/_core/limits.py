@@ -1,5 +1,6 @@
 """Value checks that more than one pattern needs: positive durations, min below max, the CPU and memory
-sizes Fargate offers (ECS tasks and Batch jobs), names AWS accepts, resources from the same VPC.
+sizes Fargate offers (ECS tasks and Batch jobs), names AWS accepts, EC2 instance types that exist,
+resources from the same VPC.
 
 Each check records its findings on a ``Problems`` under the argument names the caller gives, and skips
 values that are unresolved tokens (known only at deploy time).
@@ -7,6 +8,7 @@ values that are unresolved tokens (known only at deploy time).
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -16,6 +18,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 
+from .instance_types import known_instance_types
 from .validation import Problems, is_token
 
 # --- durations --------------------------------------------------------------------------------------
@@ -185,6 +188,21 @@ def check_name(
     if value is None or is_token(value) or not isinstance(value, str):
         return
     problems.require(bool(pattern.match(value)), argument, value, rule)
+
+
+# --- instance types ---------------------------------------------------------------------------------
+
+
+def check_instance_type(problems: Problems, argument: str, value: str | None, example: str) -> bool:
+    """``value`` must be an EC2 instance type that exists (botocore's list, shipped with the library);
+    the closest names are suggested for a typo. ``example`` is a valid type for the message. True when
+    it is one (or a token, or None)."""
+    if value is None or is_token(value) or not isinstance(value, str) or value in known_instance_types():
+        return True
+    close = difflib.get_close_matches(value.strip().lower(), sorted(known_instance_types()), n=2, cutoff=0.8)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"e.g. {example!r}"
+    problems.add(argument, value, f"is not an EC2 instance type (botocore's list); {hint}")
+    return False
 
 
 # --- same VPC ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Values that are unresolved CDK tokens are skipped: they are only known at deploy
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -40,7 +41,7 @@ def is_token(value: Any) -> bool:
     if isinstance(value, str):
         return any(marker in value for marker in _STRING_TOKEN_MARKERS)
     if isinstance(value, int | float):
-        return abs(value) > _NUMBER_TOKEN_MAGNITUDE
+        return math.isfinite(value) and abs(value) > _NUMBER_TOKEN_MAGNITUDE
     if isinstance(value, list | tuple):
         return any(is_token(item) for item in value)
     if isinstance(value, dict):

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, secure_bucket
 from .._core.arguments import checked_arguments
-from .._core.limits import check_subnets_in_vpc
+from .._core.limits import check_instance_type, check_subnets_in_vpc
 from .golden_image_pipeline import SESSION_MANAGER_HINT, GoldenImagePipeline
 from .image_refresh import ImageRefresh
 
@@ -138,6 +138,7 @@ class BootstrappedFleet(Construct):
             "port 22 (SSH) is never opened; " + SESSION_MANAGER_HINT,
         )
         problems.between("instance_port", instance_port, 1, 65535)
+        check_instance_type(problems, "instance_type", instance_type, "t3.small")
         problems.at_least("min_capacity", min_capacity, 1)
         if max_capacity < min_capacity:
             problems.add("max_capacity", max_capacity, f"must be at least min_capacity={min_capacity}")

@@ -21,7 +21,8 @@ from constructs import Construct
 from .._core import Problems, acknowledge, alarm, is_token
 from .._core.arguments import checked_arguments
 from .._core.environment import check_environment
-from .instance_types import architecture, known_instance_types
+from .._core.instance_types import architecture
+from .._core.limits import check_instance_type
 
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 BUNDLE_FILES = ("beanstalk_app.py", "poller.py", "requirements.txt")
@@ -55,10 +56,7 @@ def check_beanstalk_arguments(
     visibility_seconds: float | None,
 ) -> None:
     """Record a problem for each bad Beanstalk argument (shared with ``PollingWorker``)."""
-    if not is_token(instance_type) and instance_type not in known_instance_types():
-        problems.add(
-            "instance_type", instance_type, "is not an EC2 instance type (botocore's list), e.g. 't4g.nano'"
-        )
+    check_instance_type(problems, "instance_type", instance_type, "t4g.nano")
     if not is_token(solution_stack) and not SOLUTION_STACK.match(str(solution_stack)):
         problems.add(
             "solution_stack",

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, renamed_arguments
 from .._core.arguments import checked_arguments
-from .._core.limits import ECS_CLUSTER_NAME, check_name, check_subnets_in_vpc
+from .._core.limits import ECS_CLUSTER_NAME, check_instance_type, check_name, check_subnets_in_vpc
 from .._core.names import claim_name
 
 
@@ -73,6 +73,7 @@ class ContainerCluster(Construct):
                     value == default, name, value, "only applies with instance_type (EC2 capacity)"
                 )
         else:
+            check_instance_type(problems, "instance_type", instance_type.to_string(), "t3.medium")
             problems.at_least("min_capacity", min_capacity, 0)
             problems.at_least("max_capacity", max_capacity, 1)
             problems.between("target_capacity_percent", target_capacity_percent, 1, 100)

@@ -18,7 +18,13 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
 from .._core.arguments import checked_arguments
-from .._core.limits import check_batch_fargate_size, check_duration, check_ordered, check_subnets_in_vpc
+from .._core.limits import (
+    check_batch_fargate_size,
+    check_duration,
+    check_instance_type,
+    check_ordered,
+    check_subnets_in_vpc,
+)
 from ._nag import bucket_objects_finding
 from .instance_types import gpu_family_problem, node_of
 from .storage import TrainingStorage
@@ -146,7 +152,8 @@ class TrainingCluster(Construct):
         problems.require(bool(types), "instance_types", types, "at least one GPU instance type is required")
         for instance_type in types:
             reason = gpu_family_problem(instance_type)
-            problems.require(reason is None, "instance_types", instance_type, reason or "")
+            if problems.require(reason is None, "instance_types", instance_type, reason or ""):
+                check_instance_type(problems, "instance_types", instance_type, "g5.12xlarge")
         known = {t: node_of(t) for t in types if gpu_family_problem(t) is None}
         largest = max((n.vcpus for n in known.values() if n is not None), default=0)
         problems.require(

@@ -30,7 +30,7 @@ from constructs import Construct
 
 from .._core import Problems
 from .._core.arguments import checked_arguments
-from .._core.limits import check_subnets_in_vpc
+from .._core.limits import check_instance_type, check_subnets_in_vpc
 from .._core.names import claim_name
 from .instance_types import _TYPE, gpu_family_problem, node_of
 from .storage import DEPLOYMENT_TYPES, PERSISTENT_2_THROUGHPUTS, TrainingStorage, lustre_capacity_problem
@@ -308,7 +308,7 @@ class SlurmCluster(Construct):
             argument,
             instance_type,
             "not an EC2 instance type name (family, generation, '.', size: 'c5.large')",
-        )
+        ) and check_instance_type(problems, argument, instance_type, "c5.large")
 
     def _queue(self, problems: Problems, argument: str, queue: SlurmQueue, head_arm: bool) -> None:
         problems.require(

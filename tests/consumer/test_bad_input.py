@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import patterns
 from patterns._core.arguments import _hints_of, _jsii_interface
-from tests.consumer.catalog import CATALOG, REGION, Shared
+from tests.consumer.catalog import AFTER, CATALOG, REGION, Shared
 from tests.support import cfn_lint
 
 FUZZ = os.environ.get("CDP_FUZZ") == "1"
@@ -154,14 +154,17 @@ def outcome(name: str, changes: dict[str, Any]) -> None:
     app = App()
     region = REGION.get(name, "eu-west-1")
     stack = Stack(app, "Fuzz", env=Environment(region=region))
-    kwargs = {**CATALOG[name](Shared(stack)), **changes}
+    shared = Shared(stack)
+    kwargs = {**CATALOG[name](shared), **changes}
     try:
-        getattr(patterns, name)(stack, "Subject", **kwargs)
+        made = getattr(patterns, name)(stack, "Subject", **kwargs)
     except (ValueError, TypeError) as error:
         message = str(error)
         assert message.startswith(f"{name}: "), message
         assert any(parameter in message for parameter in changes), message
         return
+    if name in AFTER:  # what a user adds next to it (CloudFrontAlarms alone builds nothing)
+        AFTER[name](shared, made)
     template = app.synth().get_stack_by_name("Fuzz").template
     if FUZZ:
         assert cfn_lint(template, region=region) == []

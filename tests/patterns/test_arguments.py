@@ -78,6 +78,10 @@ def refused(stack: Stack, **kwargs: object) -> str:
         ({"count": True}, "count=True: must be a number (int), not a bool"),
         ({"count": 2.5}, "count=2.5: must be a whole number (int)"),
         ({"ratio": "0.5"}, "ratio='0.5': must be a number (float), not the string '0.5'"),
+        # Not a finite number: JSON has no infinity or NaN (the jsii bridge would crash on them).
+        ({"count": float("inf")}, "count=inf: must be a finite number (int), not inf"),
+        ({"ratio": float("-inf")}, "ratio=-inf: must be a finite number (float), not -inf"),
+        ({"ratio": float("nan")}, "ratio=nan: must be a finite number (float), not nan"),
         ({"enabled": "false"}, "enabled='false': must be True or False, not str"),
         ({"timeout": 30}, "timeout=30: must be an aws_cdk.Duration (Duration.seconds(30)), not int"),
         ({"policy": "RETAIN"}, "policy='RETAIN': must be aws_cdk.RemovalPolicy (RemovalPolicy.DESTROY"),

@@ -57,6 +57,9 @@ def test_253_character_boundary_is_what_the_cases_say() -> None:
         (3, False),
         (1e300, True),
         (-1.888e289, True),
+        (float("inf"), False),  # infinity is a bad number, not a token
+        (float("-inf"), False),
+        (float("nan"), False),
         ("${Token[X.1]}", True),
         ("#{Token[Y.2]}", True),
         (["a", "${Token[Z.3]}"], True),
