@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsii
 from aws_cdk import Duration, Names, Stack
@@ -23,6 +23,7 @@ from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_toke
 from .._core import log_group as new_log_group
 from .._core.arguments import checked_arguments
 from .._core.limits import check_capacity_providers, check_subnets_in_vpc, cluster_vpc
+from .migration import MigrationTask
 from .run_definition import (
     EfsVolume,
     add_app_container,
@@ -33,9 +34,6 @@ from .run_definition import (
     check_ports,
     check_volumes,
 )
-
-if TYPE_CHECKING:
-    from .migration import MigrationTask
 
 
 @jsii.implements(ec2.IConnectable)

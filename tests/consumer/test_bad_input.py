@@ -167,7 +167,12 @@ def outcome(name: str, changes: dict[str, Any]) -> None:
         AFTER[name](shared, made)
     template = app.synth().get_stack_by_name("Fuzz").template
     if FUZZ:
-        assert cfn_lint(template, region=region) == []
+        matches = cfn_lint(template, region=region)
+        if any(Token.is_unresolved(value) for value in changes.values()):
+            # W1030 checks the value a Ref resolves to: the fuzz's token is the account id standing in
+            # for any deploy-time value (a CfnParameter), which cfn-lint then finds malformed.
+            matches = [match for match in matches if "W1030" not in match]
+        assert matches == []
 
 
 @settings(

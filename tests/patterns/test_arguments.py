@@ -172,3 +172,24 @@ def test_deploy_time_duration_is_refused_clearly(stack: Stack, vpc: ec2.IVpc) ->
         "timeout=Duration(<deploy-time value>): must be a literal Duration (Duration.minutes(5)): it is "
         "checked and converted at synthesis, so a deploy-time value (a CfnParameter, a token) cannot set it"
     ) in message
+
+
+def test_every_public_annotation_resolves() -> None:
+    # An annotation that cannot be resolved at run time (a TYPE_CHECKING-only import) is left
+    # unchecked: ContainerService(migration="") once reached its body and failed with AttributeError.
+    import dataclasses
+    import typing
+
+    import patterns
+
+    unresolved = []
+    for name in patterns.__all__:
+        target = getattr(patterns, name)
+        if not isinstance(target, type):
+            continue
+        for owner in (target.__init__, target) if dataclasses.is_dataclass(target) else (target.__init__,):
+            try:
+                typing.get_type_hints(owner)
+            except NameError as error:
+                unresolved.append(f"{name}: {error}")
+    assert unresolved == []
