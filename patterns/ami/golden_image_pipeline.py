@@ -26,7 +26,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core.arguments import checked_arguments
-from .._core.limits import check_instance_type, check_subnets_in_vpc
+from .._core.limits import check_instance_type, check_literal_list, check_subnets_in_vpc
 from .._core.names import claim_name
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
@@ -147,8 +147,13 @@ class GoldenImagePipeline(Construct):
         )
         for instance_type in instance_types:
             check_instance_type(problems, "instance_types", instance_type, "t3.medium")
-        for region in distribution_regions:
-            problems.require(bool(_REGION.match(region)), "distribution_regions", region, "not a region name")
+        if check_literal_list(
+            problems, "distribution_regions", distribution_regions, "the pipeline distributes to each region"
+        ):
+            for region in distribution_regions:
+                problems.require(
+                    bool(_REGION.match(region)), "distribution_regions", region, "not a region name"
+                )
         for account in share_with_accounts:
             problems.require(
                 bool(_ACCOUNT.match(account)), "share_with_accounts", account, "must be 12 digits"

@@ -57,3 +57,23 @@ def test_fleet_and_pipeline_subnets_of_another_vpc_are_refused() -> None:
         "GoldenImagePipeline: invalid arguments:\n"
         "  - vpc_subnets='Ami/OtherVpc/PrivateSubnet1': is a subnet of another VPC than vpc; give subnets of vpc"
     )
+
+
+def test_a_deploy_time_list_of_distribution_regions_is_refused() -> None:
+    from aws_cdk import CfnParameter
+
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Ami")
+    regions = CfnParameter(stack, "Regions", type="CommaDelimitedList").value_as_list
+    with pytest.raises(ValueError) as raised:
+        GoldenImagePipeline(
+            stack,
+            "Pipeline",
+            **{**CATALOG["GoldenImagePipeline"](Shared(stack)), "distribution_regions": regions},
+        )
+    assert str(raised.value) == (
+        "GoldenImagePipeline: invalid arguments:\n"
+        f"  - distribution_regions={regions!r}: must be a literal list: the pipeline distributes to each "
+        "region, so a deploy-time list (a CommaDelimitedList parameter, Token.as_list) cannot set it"
+    )
