@@ -27,13 +27,26 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePath
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from .validation import COLLECTING, CollectedProblems, InvalidArgumentsError, format_problems, is_token, show
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _SKIPPED = ("self", "scope", "id")
+
+ACCEPTS_LIST_TOKEN = "accepts a deploy-time list"
+DeployTimeList = Annotated[Sequence[str], ACCEPTS_LIST_TOKEN]
+"""A list of strings that may also be a deploy-time list (a ``CommaDelimitedList`` parameter,
+``Token.as_list``): the construct passes it on whole. Any other sequence argument must be a literal list,
+because the construct checks or builds something for each item at synthesis."""
+_LIST_TOKEN = "#{Token["
+
+
+def _is_list_token(value: Any) -> bool:
+    return isinstance(value, list | tuple) and any(
+        isinstance(item, str) and item.startswith(_LIST_TOKEN) for item in value
+    )
 
 
 def _jsii_interface(hint: Any) -> bool:
@@ -88,6 +101,8 @@ def _type_name(hint: Any) -> str:
 
 def _hint_name(hint: Any) -> str:
     origin = typing.get_origin(hint)
+    if origin is Annotated:
+        return _hint_name(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_hint_name(arg) for arg in typing.get_args(hint))
     if origin is typing.Literal:
@@ -119,6 +134,11 @@ class _Checker:
         if hint is Any or hint is object:
             return True
         origin = typing.get_origin(hint)
+        if origin is Annotated:
+            base, *extras = typing.get_args(hint)
+            if ACCEPTS_LIST_TOKEN in extras and _is_list_token(value):
+                return True
+            return self.check(argument, value, base)
         if origin in (typing.Union, types.UnionType):
             return self._union(argument, value, typing.get_args(hint))
         if value is None:
@@ -176,6 +196,14 @@ class _Checker:
                 )
             if not isinstance(value, list | tuple | frozenset | set | Sequence):
                 return True  # an iterator or generator: consumed once by the constructor, not here
+            if _is_list_token(value):
+                return self.fail(
+                    argument,
+                    value,
+                    "must be a literal list: the construct checks or builds something for each item at "
+                    "synthesis, so a deploy-time list (a CommaDelimitedList parameter, Token.as_list) "
+                    "cannot set it",
+                )
             (item_hint,) = args or (Any,)
             ok = True
             for index, item in enumerate(value):
@@ -272,7 +300,7 @@ class _Checker:
 def _hints_of(target: Any) -> dict[str, Any]:
     """Resolved annotations of a function or class; one that cannot be resolved is left unchecked."""
     try:
-        return typing.get_type_hints(target)
+        return typing.get_type_hints(target, include_extras=True)
     except NameError:
         annotations = getattr(target, "__annotations__", {})
         module = inspect.getmodule(target)

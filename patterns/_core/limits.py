@@ -190,26 +190,6 @@ def check_name(
     problems.require(bool(pattern.match(value)), argument, value, rule)
 
 
-# --- lists -----------------------------------------------------------------------------------------
-
-LIST_TOKEN_MARKER = "#{Token["
-
-
-def check_literal_list(problems: Problems, argument: str, value: Sequence[Any], per_item: str) -> bool:
-    """``value`` must be a literal list: a list token (``Token.as_list``, a ``CommaDelimitedList``
-    parameter) has no items at synthesis, and ``per_item`` says what the construct makes of each item.
-    True when it is literal."""
-    if any(isinstance(item, str) and item.startswith(LIST_TOKEN_MARKER) for item in value):
-        problems.add(
-            argument,
-            list(value),
-            f"must be a literal list: {per_item}, so a deploy-time list (a CommaDelimitedList "
-            "parameter, Token.as_list) cannot set it",
-        )
-        return False
-    return True
-
-
 # --- instance types ---------------------------------------------------------------------------------
 
 

@@ -25,8 +25,8 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
-from .._core.arguments import checked_arguments
-from .._core.limits import check_instance_type, check_literal_list, check_subnets_in_vpc
+from .._core.arguments import DeployTimeList, checked_arguments
+from .._core.limits import check_instance_type, check_subnets_in_vpc
 from .._core.names import claim_name
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
@@ -78,12 +78,12 @@ class GoldenImagePipeline(Construct):
         test_steps: Sequence[ShellStep] = (),
         vpc_subnets: ec2.SubnetSelection | None = None,
         parent_image: str = AL2023_PARENT_IMAGE,
-        instance_types: Sequence[str] = ("t3.medium",),
+        instance_types: DeployTimeList = ("t3.medium",),
         schedule: str = "cron(0 3 ? * SUN *)",
         only_when_dependencies_change: bool = False,
         ami_tags: Mapping[str, str] | None = None,
         distribution_regions: Sequence[str] = (),
-        share_with_accounts: Sequence[str] = (),
+        share_with_accounts: DeployTimeList = (),
         image_parameter_name: str | None = None,
         build_on_deploy: bool = True,
         deprecate_after_days: int = 30,
@@ -147,13 +147,8 @@ class GoldenImagePipeline(Construct):
         )
         for instance_type in instance_types:
             check_instance_type(problems, "instance_types", instance_type, "t3.medium")
-        if check_literal_list(
-            problems, "distribution_regions", distribution_regions, "the pipeline distributes to each region"
-        ):
-            for region in distribution_regions:
-                problems.require(
-                    bool(_REGION.match(region)), "distribution_regions", region, "not a region name"
-                )
+        for region in distribution_regions:
+            problems.require(bool(_REGION.match(region)), "distribution_regions", region, "not a region name")
         for account in share_with_accounts:
             problems.require(
                 bool(_ACCOUNT.match(account)), "share_with_accounts", account, "must be 12 digits"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import jsii
@@ -19,7 +19,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group, renamed_arguments
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .._core.environment import check_environment
 from .._core.limits import check_cluster_in_vpc, check_duration, check_fargate_size, check_subnets_in_vpc
 from .queues import (
@@ -82,7 +82,7 @@ class QueueWorkerFleet(Construct, QueueConventions):
         vpc: ec2.IVpc,
         cluster: ecs.ICluster | None = None,
         image: ecs.ContainerImage | None = None,
-        command: Sequence[str] | None = None,
+        command: DeployTimeList | None = None,
         environment: Mapping[str, str] | None = None,
         secrets: Mapping[str, ecs.Secret] | None = None,
         cpu: int = 256,

@@ -26,7 +26,7 @@ from .._core import (
     nag_ref,
     python_function,
 )
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .._core.limits import check_subnets_in_vpc, cluster_vpc
 from .run_definition import (
     EfsVolume,
@@ -64,7 +64,7 @@ class MigrationTask(Construct):
         *,
         cluster: ecs.ICluster,
         image: ecs.ContainerImage | None = None,
-        command: Sequence[str] | None = None,
+        command: DeployTimeList | None = None,
         environment: Mapping[str, str] | None = None,
         secrets: Mapping[str, ecs.Secret] | None = None,
         volumes: Sequence[EfsVolume] = (),

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core import log_group as new_log_group
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .._core.limits import check_capacity_providers, check_subnets_in_vpc, cluster_vpc
 from .migration import MigrationTask
 from .run_definition import (
@@ -59,7 +59,7 @@ class ContainerService(Construct):
         additional_ports: Sequence[int] = (),
         environment: Mapping[str, str] | None = None,
         secrets: Mapping[str, ecs.Secret] | None = None,
-        command: Sequence[str] | None = None,
+        command: DeployTimeList | None = None,
         health_check: ecs.HealthCheck | None = None,
         volumes: Sequence[EfsVolume] = (),
         cpu: int = 256,

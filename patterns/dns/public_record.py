@@ -9,7 +9,7 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from .._core import Problems, is_token, private_network_of
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .names import is_record_name, record_outside_zone
 
 PRIVATE_IN_PUBLIC = (
@@ -72,7 +72,7 @@ class PublicRecord(Construct):
         *,
         zone: route53.IHostedZone,
         record_name: str,
-        addresses: Sequence[str],
+        addresses: DeployTimeList,
         ttl: Duration = Duration.minutes(5),
         comment: str | None = None,
     ) -> None:

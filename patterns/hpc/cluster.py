@@ -17,7 +17,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from .._core import DEFAULT_LOG_RETENTION, Problems, acknowledge, log_group
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .._core.limits import (
     check_batch_fargate_size,
     check_duration,
@@ -44,6 +44,10 @@ RUNNABLE_REASONS = (
     batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
     batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
 )
+
+
+BATCH_MIN_MEMORY_MIB = 4
+"""The least memory AWS Batch accepts for a container (MiB)."""
 
 
 @jsii.implements(ec2.IConnectable)
@@ -83,7 +87,7 @@ class TrainingCluster(Construct):
         gpus_per_node: int | None = None,
         node_vcpus: int | None = None,
         node_memory_mib: int | None = None,
-        training_command: Sequence[str] | None = None,
+        training_command: DeployTimeList | None = None,
         training_environment: Mapping[str, str] | None = None,
         training_timeout: Duration = Duration.days(3),
         gpu_job_gpus: int = 1,
@@ -203,7 +207,12 @@ class TrainingCluster(Construct):
                 )
         elif gpus_per_node is not None:
             problems.at_least("gpus_per_node", gpus_per_node, 1)
+        if node_vcpus is not None and training_node is None:
+            problems.at_least("node_vcpus", node_vcpus, 1)
+        problems.at_least("node_memory_mib", node_memory_mib, BATCH_MIN_MEMORY_MIB)
         problems.at_least("gpu_job_gpus", gpu_job_gpus, 1)
+        problems.at_least("gpu_job_vcpus", gpu_job_vcpus, 1)
+        problems.at_least("gpu_job_memory_mib", gpu_job_memory_mib, BATCH_MIN_MEMORY_MIB)
         check_batch_fargate_size(
             problems,
             preprocess_vcpus,

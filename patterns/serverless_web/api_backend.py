@@ -31,7 +31,7 @@ from .._core import (
     python_function,
     renamed_arguments,
 )
-from .._core.arguments import checked_arguments
+from .._core.arguments import DeployTimeList, checked_arguments
 from .._core.names import claim_name
 from .options import (
     AmazonLogin,
@@ -97,8 +97,8 @@ class ApiBackend(Construct):
         scope: Construct,
         *,
         domain_prefix: str,
-        callback_urls: Sequence[str] = ("http://localhost:8080/callback",),
-        logout_urls: Sequence[str] = (),
+        callback_urls: DeployTimeList = ("http://localhost:8080/callback",),
+        logout_urls: DeployTimeList = (),
         cors_allowed_origins: Sequence[str] = (),
         mfa: cognito.Mfa = cognito.Mfa.OPTIONAL,
         identity_providers: Sequence[IdentityProvider] = (),
@@ -169,8 +169,8 @@ class ApiBackend(Construct):
         id: str,
         *,
         domain_prefix: str,
-        callback_urls: Sequence[str] = ("http://localhost:8080/callback",),
-        logout_urls: Sequence[str] = (),
+        callback_urls: DeployTimeList = ("http://localhost:8080/callback",),
+        logout_urls: DeployTimeList = (),
         cors_allowed_origins: Sequence[str] = (),
         mfa: cognito.Mfa = cognito.Mfa.OPTIONAL,
         self_sign_up: bool = False,

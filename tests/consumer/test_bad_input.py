@@ -43,6 +43,8 @@ def parameters(name: str) -> list[str]:
 def wrong_value(hint: Any) -> Any:
     """A value that is certainly not of type ``hint`` (None when the library cannot tell)."""
     origin = typing.get_origin(hint)
+    if origin is typing.Annotated:  # DeployTimeList: a Sequence[str] that may be a list token
+        return wrong_value(typing.get_args(hint)[0])
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
         if any(arg is str for arg in options):

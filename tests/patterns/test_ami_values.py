@@ -74,6 +74,7 @@ def test_a_deploy_time_list_of_distribution_regions_is_refused() -> None:
         )
     assert str(raised.value) == (
         "GoldenImagePipeline: invalid arguments:\n"
-        f"  - distribution_regions={regions!r}: must be a literal list: the pipeline distributes to each "
-        "region, so a deploy-time list (a CommaDelimitedList parameter, Token.as_list) cannot set it"
+        f"  - distribution_regions={regions!r}: must be a literal list: the construct checks or builds "
+        "something for each item at synthesis, so a deploy-time list (a CommaDelimitedList parameter, "
+        "Token.as_list) cannot set it"
     )

@@ -13,7 +13,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from patterns._core import Problems
-from patterns._core.arguments import checked_arguments, implements
+from patterns._core.arguments import DeployTimeList, checked_arguments, implements
 from patterns._core.validation import InvalidArgumentsError
 
 
@@ -193,3 +193,28 @@ def test_every_public_annotation_resolves() -> None:
             except NameError as error:
                 unresolved.append(f"{name}: {error}")
     assert unresolved == []
+
+
+class Lists(Construct):
+    @checked_arguments
+    def __init__(
+        self, scope: Construct, id: str, *, each: Sequence[str] = (), whole: DeployTimeList = ()
+    ) -> None:
+        super().__init__(scope, id)
+        self.each, self.whole = list(each), list(whole)
+
+
+def test_a_list_token_only_where_the_list_is_passed_on_whole(stack: Stack) -> None:
+    values = Token.as_list(CfnParameter(stack, "Names", type="CommaDelimitedList").value_as_list)
+    assert Lists(stack, "Whole", whole=values).whole == values
+    assert Lists(stack, "Literal", each=["a", "b"], whole=["c"]).each == ["a", "b"]
+    with pytest.raises(InvalidArgumentsError) as raised:
+        Lists(stack, "Each", each=values)
+    assert str(raised.value) == (
+        "Lists: invalid arguments:\n"
+        f"  - each={values!r}: must be a literal list: the construct checks or builds something for each item "
+        "at synthesis, so a deploy-time list (a CommaDelimitedList parameter, Token.as_list) cannot set it"
+    )
+    # The annotation still checks what a literal list holds.
+    with pytest.raises(InvalidArgumentsError, match=r"whole\[0\]=3: must be a str, not int"):
+        Lists(stack, "Bad", whole=[3])  # type: ignore[list-item]

@@ -84,8 +84,9 @@ def test_fargate_spot_on_a_cluster_without_the_provider(stack: Stack, vpcs: tupl
     )
 
 
-def test_fargate_spot_on_a_container_cluster_is_accepted(stack: Stack, vpcs: tuple[ec2.Vpc, ec2.Vpc]) -> None:
-    cluster = ContainerCluster(stack, "Spot", vpc=vpcs[0])
+def test_fargate_spot_on_a_container_cluster_is_accepted() -> None:
+    stack = Stack(App(), "Spot", env=Environment(region="eu-west-1"))
+    cluster = ContainerCluster(stack, "Spot", vpc=ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1))
     ContainerService(
         stack, "SpotService", cluster=cluster.cluster, image=IMAGE, capacity_provider_strategies=SPOT
     )

@@ -63,7 +63,8 @@ def test_public_record_inside_its_zone_is_written_as_given(
     )
 
 
-def test_public_record_in_a_zone_whose_name_is_a_token_is_not_compared(stack: Stack) -> None:
+def test_public_record_in_a_zone_whose_name_is_a_token_is_not_compared() -> None:
+    stack = Stack(App(), "TokenZone")
     imported = route53.PublicHostedZone.from_public_hosted_zone_attributes(
         stack, "ByAttributes", hosted_zone_id="Z0123456789ABC", zone_name=Fn.import_value("ZoneName")
     )

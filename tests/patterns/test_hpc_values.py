@@ -98,3 +98,26 @@ def test_slurm_cluster_name_twice_and_subnets_of_another_vpc(
         "  - cluster_name='training': the ParallelCluster cluster 'training' is already used by Hpc/Slurm in "
         "the same account and region; give each construct its own name"
     )
+
+
+def test_memory_and_vcpus_below_what_batch_accepts_are_refused() -> None:
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Hpc")
+    with pytest.raises(ValueError) as raised:
+        TrainingCluster(
+            stack,
+            "Training",
+            **{
+                **CATALOG["TrainingCluster"](Shared(stack)),
+                "node_memory_mib": -1_099_511_627_776,
+                "gpu_job_vcpus": 0,
+                "gpu_job_memory_mib": 3,
+            },
+        )
+    assert str(raised.value) == (
+        "TrainingCluster: invalid arguments:\n"
+        "  - node_memory_mib=-1099511627776: must be at least 4\n"
+        "  - gpu_job_vcpus=0: must be at least 1\n"
+        "  - gpu_job_memory_mib=3: must be at least 4"
+    )
