@@ -7,6 +7,8 @@ the selected tests, and the ``background`` fixture waits for one job's result.
 
 Jobs:
 - ``consumer``: every public construct in users' apps (tests/consumer/build.py);
+- ``deploy-time-values``: a number or list parameter given to every argument that can hold one
+  (tests/consumer/tokens.py);
 - ``deploy-variants``: the HPC stack with Slurm on PERSISTENT_2 and the web stack on a custom domain
   (tests/deploy);
 - ``region-eu-west-1``, ``region-ap-northeast-1``: the whole example app with ``-c region=`` (the
@@ -86,11 +88,18 @@ def _consumer(outdir: Path) -> dict[str, Any]:
     return {name: build(name, settings, outdir / name) for name, settings in APPS.items()}
 
 
+def _deploy_time_values(outdir: Path) -> dict[str, Any]:
+    from tests.consumer.tokens import run
+
+    return run()
+
+
 JOBS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "deploy-variants": _deploy_variants,
     "region-eu-west-1": lambda outdir: _region("eu-west-1", outdir),
     "region-ap-northeast-1": lambda outdir: _region("ap-northeast-1", outdir),
     "consumer": _consumer,
+    "deploy-time-values": _deploy_time_values,
 }
 """In the order they run (the tests that wait for them run in the same order, after the others)."""
 

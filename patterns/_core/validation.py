@@ -107,7 +107,10 @@ COLLECTING: ContextVar[bool] = ContextVar("cdp_patterns_collecting_problems", de
 
 
 def show(value: Any, limit: int = 300) -> str:
-    """``repr(value)``, shortened to ``limit`` characters for an error message."""
+    """``repr(value)``, shortened to ``limit`` characters for an error message; a number token (which
+    prints as -1.888e+289) is shown as what it is."""
+    if isinstance(value, float) and is_token(value):
+        return "<deploy-time number>"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -135,6 +138,18 @@ class Problems:
         """Record a problem unless ``condition`` holds (or ``value`` is a token). Returns ``condition``."""
         if not condition and not is_token(value):
             self.add(argument, value, reason)
+            return False
+        return True
+
+    def require_literal(self, argument: str, value: Any, reason: str) -> bool:
+        """Record a problem when ``value`` is a token: ``reason`` says what needs it at synthesis."""
+        if value is not None and is_token(value):
+            self.add(
+                argument,
+                value,
+                f"must be a literal value: {reason}, so a deploy-time value (a CfnParameter, a token) "
+                "cannot set it",
+            )
             return False
         return True
 

@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from .._core import Problems, acknowledge, alarm, secure_bucket
+from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core.arguments import checked_arguments
 from .._core.limits import check_instance_type, check_subnets_in_vpc
 from .golden_image_pipeline import SESSION_MANAGER_HINT, GoldenImagePipeline
@@ -139,8 +139,12 @@ class BootstrappedFleet(Construct):
         )
         problems.between("instance_port", instance_port, 1, 65535)
         check_instance_type(problems, "instance_type", instance_type, "t3.small")
+        for name, value in (("min_capacity", min_capacity), ("max_capacity", max_capacity)):
+            problems.require_literal(
+                name, value, "the fleet's rolling update and first launch are chosen from it"
+            )
         problems.at_least("min_capacity", min_capacity, 1)
-        if max_capacity < min_capacity:
+        if not is_token(min_capacity) and not is_token(max_capacity) and max_capacity < min_capacity:
             problems.add("max_capacity", max_capacity, f"must be at least min_capacity={min_capacity}")
         problems.between("root_volume_gib", root_volume_gib, 1, 16384)
         problems.one_of("load_balancer", load_balancer, LOAD_BALANCER_SCHEMES)

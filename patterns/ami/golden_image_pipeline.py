@@ -169,7 +169,11 @@ class GoldenImagePipeline(Construct):
         claim_name(problems, self, "SSM parameter", "image_parameter_name", parameter_name)
         problems.between("deprecate_after_days", deprecate_after_days, 1, 1000)
         problems.between("delete_after_days", delete_after_days, 1, 1000)
-        if delete_after_days <= deprecate_after_days:
+        if (
+            not is_token(delete_after_days)
+            and not is_token(deprecate_after_days)
+            and (delete_after_days <= deprecate_after_days)
+        ):
             problems.add(
                 "delete_after_days",
                 delete_after_days,

@@ -80,7 +80,11 @@ class ImageRefresh(Construct):
         problems = Problems("ImageRefresh")
         problems.between("min_healthy_percentage", min_healthy_percentage, 0, 100)
         problems.between("max_healthy_percentage", max_healthy_percentage, 100, 200)
-        if max_healthy_percentage - min_healthy_percentage > 100:
+        if (
+            not is_token(max_healthy_percentage)
+            and not is_token(min_healthy_percentage)
+            and max_healthy_percentage - min_healthy_percentage > 100
+        ):
             problems.add(
                 "max_healthy_percentage",
                 max_healthy_percentage,

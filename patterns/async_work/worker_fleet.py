@@ -130,6 +130,8 @@ class QueueWorkerFleet(Construct, QueueConventions):
         """
         super().__init__(scope, id)
         problems = Problems("QueueWorkerFleet")
+        for name, value in (("max_capacity", max_capacity), ("messages_per_task", messages_per_task)):
+            problems.require_literal(name, value, "the scaling steps are computed from it")
         problems.between("max_capacity", max_capacity, 1, 1000)
         problems.at_least("messages_per_task", messages_per_task, 1)
         problems.at_least("max_receive_count", max_receive_count, 1)

@@ -68,6 +68,11 @@ class ContainerRegistry(Construct):
                 repository_name,
                 "lowercase letters, digits and . _ - separators, optionally in / namespaces, 2-256 characters",
             )
+        for name, value in (
+            ("keep_tagged_images", keep_tagged_images),
+            ("untagged_expiry_days", untagged_expiry_days),
+        ):
+            problems.require_literal(name, value, "the lifecycle policy's text is written at synthesis")
         problems.between("keep_tagged_images", keep_tagged_images, 1, 10000)
         problems.between("untagged_expiry_days", untagged_expiry_days, 1, 3650)
         problems.raise_if_any()

@@ -127,6 +127,7 @@ class ContainerService(Construct):
         environment = dict(environment or {})
         secrets = dict(secrets or {})
         problems = Problems("ContainerService")
+        problems.require_literal("cpu", cpu, "the containers' shares of the task are set from it")
         check_fargate_size(problems, cpu, memory_mib)
         check_ports(problems, "port", port, additional_ports)
         check_environment(problems, environment, secrets)

@@ -199,7 +199,7 @@ class TrainingCluster(Construct):
             problems.between("node_vcpus", vcpus, 1, training_node.vcpus)
             if vcpus is not None and node_count >= 2:
                 problems.require(
-                    node_count * training_node.vcpus <= max_vcpus,
+                    is_number_token(max_vcpus) or node_count * training_node.vcpus <= max_vcpus,
                     "node_count",
                     node_count,
                     f"{node_count} x {training_type} ({training_node.vcpus} vCPUs each) exceeds "
@@ -209,6 +209,8 @@ class TrainingCluster(Construct):
             problems.at_least("gpus_per_node", gpus_per_node, 1)
         if node_vcpus is not None and training_node is None:
             problems.at_least("node_vcpus", node_vcpus, 1)
+        for name, value in (("node_vcpus", node_vcpus), ("node_memory_mib", node_memory_mib)):
+            problems.require_literal(name, value, "each node's container is sized from it")
         problems.at_least("node_memory_mib", node_memory_mib, BATCH_MIN_MEMORY_MIB)
         problems.at_least("gpu_job_gpus", gpu_job_gpus, 1)
         problems.at_least("gpu_job_vcpus", gpu_job_vcpus, 1)

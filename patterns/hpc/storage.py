@@ -102,8 +102,13 @@ class TrainingStorage(Construct):
         super().__init__(scope, id)
         problems = Problems("TrainingStorage")
         problems.one_of("deployment_type", deployment_type, DEPLOYMENT_TYPES)
-        capacity = lustre_capacity_problem(storage_capacity_gib)
-        problems.require(capacity is None, "storage_capacity_gib", storage_capacity_gib, capacity or "")
+        if problems.require_literal(
+            "storage_capacity_gib",
+            storage_capacity_gib,
+            "CDK checks the Lustre size at synthesis and the free-capacity alarm is computed from it",
+        ):
+            capacity = lustre_capacity_problem(storage_capacity_gib)
+            problems.require(capacity is None, "storage_capacity_gib", storage_capacity_gib, capacity or "")
         persistent = deployment_type == "PERSISTENT_2"
         if persistent:
             problems.one_of(

@@ -186,6 +186,7 @@ class SecureNetwork(Construct):
             problems.require(len(azs) >= 2, "availability_zones", azs, "at least two AZs are required")
             problems.require(len(set(azs)) == len(azs), "availability_zones", azs, "AZs must be distinct")
         else:
+            problems.require_literal("max_azs", max_azs, "the subnets of each AZ are laid out from it")
             problems.at_least("max_azs", max_azs, 2)
         if isinstance(vpc_network, ipaddress.IPv4Network) and az_count >= 2:
             masks = [PUBLIC_MASK] * az_count + [PRIVATE_MASK] * az_count + [ISOLATED_MASK] * az_count

@@ -149,8 +149,8 @@ class EdgeProtection(Construct):
                 f"a CLOUDFRONT web ACL must be created in us-east-1, "
                 f"not in this stack's region {stack.region!r}",
             )
-        allowed = self._check_cidrs(problems, "allowed_cidrs", allowed_cidrs)
-        blocked = self._check_cidrs(problems, "blocked_cidrs", blocked_cidrs)
+        allowed = self.check_cidrs(problems, "allowed_cidrs", allowed_cidrs)
+        blocked = self.check_cidrs(problems, "blocked_cidrs", blocked_cidrs)
         for network in sorted(set(allowed) & set(blocked), key=str):
             problems.add("blocked_cidrs", str(network), "is also in allowed_cidrs; the allow rule would win")
         problems.between("rate_limit", rate_limit, MIN_RATE_LIMIT, MAX_RATE_LIMIT)
@@ -318,7 +318,7 @@ class EdgeProtection(Construct):
         return association
 
     @staticmethod
-    def _check_cidrs(
+    def check_cidrs(
         problems: Problems, argument: str, values: Sequence[str]
     ) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         parsed = []

@@ -26,7 +26,7 @@ from constructs import Construct
 
 from .._core import Problems, alarm
 from .._core.arguments import checked_arguments
-from ..security.edge_protection import EdgeProtection
+from ..security.edge_protection import MAX_RATE_LIMIT, MIN_RATE_LIMIT, EdgeProtection
 from .options import SiteDomain
 
 CLOUDFRONT_REGION = "us-east-1"
@@ -132,6 +132,16 @@ class CloudFrontEdge(Construct):
             from .static_site import check_web_acl_arn  # static_site imports this module
 
             check_web_acl_arn(problems, "web_acl_arn", web_acl_arn, scope="global")
+        if web_acl_arn is None and create_web_acl:  # the web ACL's own checks, under this construct's name
+            EdgeProtection.check_cidrs(problems, "blocked_cidrs", blocked_cidrs)
+            problems.between("rate_limit", rate_limit, MIN_RATE_LIMIT, MAX_RATE_LIMIT)
+        else:
+            problems.require(
+                not blocked_cidrs, "blocked_cidrs", list(blocked_cidrs), "applies only to a web ACL made here"
+            )
+            problems.require(
+                rate_limit == 2000, "rate_limit", rate_limit, "applies only to a web ACL made here"
+            )
         problems.raise_if_any()
 
         self.domain = domain
