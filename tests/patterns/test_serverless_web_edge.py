@@ -330,3 +330,27 @@ def test_module_docs_name_the_three_stacks() -> None:
     readme = (Path(__file__).resolve().parents[2] / "patterns/serverless_web/README.md").read_text()
     assert "cross_region_references=True" in readme
     assert "CloudFrontAlarms" in readme
+
+
+def _edge_error(**kwargs: Any) -> str:
+    stack = Stack(App(), "Edge", env=Environment(region="us-east-1"))
+    with pytest.raises(ValueError) as raised:
+        CloudFrontEdge(stack, "Edge", **kwargs)
+    return str(raised.value)
+
+
+def test_the_web_acls_arguments_are_checked_under_the_edges_name() -> None:
+    assert _edge_error(blocked_cidrs=["", "0.0.0.0/0"], rate_limit=5) == (
+        "CloudFrontEdge: invalid arguments:\n"
+        "  - blocked_cidrs[0]='': must be a CIDR block with a prefix length (203.0.113.7/32 for one address)\n"
+        "  - blocked_cidrs[1]='0.0.0.0/0': /0 is not accepted by WAF (use the web ACL's default action)\n"
+        "  - rate_limit=5: must be between 10 and 2000000000"
+    )
+
+
+def test_web_acl_arguments_without_a_web_acl_made_here_are_refused() -> None:
+    assert _edge_error(create_web_acl=False, blocked_cidrs=["198.51.100.0/24"], rate_limit=100) == (
+        "CloudFrontEdge: invalid arguments:\n"
+        "  - blocked_cidrs=['198.51.100.0/24']: applies only to a web ACL made here\n"
+        "  - rate_limit=100: applies only to a web ACL made here"
+    )
