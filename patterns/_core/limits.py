@@ -177,6 +177,12 @@ ECS_CLUSTER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 """Batch compute environment, job queue and job definition names: up to 128 letters, digits, _ and -."""
 
+SSM_PARAMETER_NAME = re.compile(
+    r"^(?!/?(?i:aws|ssm))(?:/[A-Za-z0-9_.\-]+)+$|^(?!(?i:aws|ssm))[A-Za-z0-9_.\-]+$"
+)
+"""SSM parameter names: letters, digits and ``_ . -``, either plain (``model``) or a path of ``/``-led
+segments (``/ml/model``); not starting with ``aws`` or ``ssm`` (reserved). At most 1011 characters."""
+
 VIRTUAL_PRIVATE_GATEWAY_ID = re.compile(r"^vgw-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 """``vgw-`` followed by 8 or 17 lower-case hexadecimal digits."""
 

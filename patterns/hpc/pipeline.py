@@ -27,12 +27,13 @@ from .._core import (
     acknowledge,
     acknowledge_wildcard_resources,
     alarm,
+    is_token,
     log_group,
     nag_ref,
     python_function,
 )
 from .._core.arguments import checked_arguments
-from .._core.limits import check_duration
+from .._core.limits import SSM_PARAMETER_NAME, check_duration
 from ._nag import bucket_objects_finding
 from .cluster import TrainingCluster
 
@@ -168,13 +169,20 @@ class TrainingPipeline(Construct):
             artifact_name,
             "is the name of the manifest written next to each published model; choose another",
         )
-        if model_parameter_name is not None:
-            problems.require(
-                model_parameter_name.startswith("/") or "/" not in model_parameter_name,
-                "model_parameter_name",
-                model_parameter_name,
-                "a hierarchical parameter name must start with '/'",
-            )
+        if model_parameter_name is not None and not is_token(model_parameter_name):
+            if not model_parameter_name.startswith("/") and "/" in model_parameter_name:
+                problems.add(
+                    "model_parameter_name",
+                    model_parameter_name,
+                    "a hierarchical parameter name must start with '/'",
+                )
+            elif len(model_parameter_name) > 1011 or not SSM_PARAMETER_NAME.match(model_parameter_name):
+                problems.add(
+                    "model_parameter_name",
+                    model_parameter_name,
+                    "an SSM parameter name holds letters, digits and _ . - (1011 at most), in /-led segments "
+                    "(/ml/model), not starting with aws or ssm",
+                )
         problems.raise_if_any()
         assert bucket is not None
         self.model_bucket = bucket

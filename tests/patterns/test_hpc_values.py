@@ -121,3 +121,33 @@ def test_memory_and_vcpus_below_what_batch_accepts_are_refused() -> None:
         "  - gpu_job_vcpus=0: must be at least 1\n"
         "  - gpu_job_memory_mib=3: must be at least 4"
     )
+
+
+@pytest.mark.parametrize("name", ["", "/ml//model", "/aws/model", "ssm-model", "model name", "/ml/model/"])
+def test_a_model_parameter_name_ssm_refuses_is_refused(name: str) -> None:
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Hpc")
+    with pytest.raises(ValueError) as raised:
+        TrainingPipeline(
+            stack, "Pipeline", **{**CATALOG["TrainingPipeline"](Shared(stack)), "model_parameter_name": name}
+        )
+    assert str(raised.value) == (
+        "TrainingPipeline: invalid arguments:\n"
+        f"  - model_parameter_name={name!r}: an SSM parameter name holds letters, digits and _ . - (1011 at "
+        "most), in /-led segments (/ml/model), not starting with aws or ssm"
+    )
+
+
+def test_a_model_parameter_name_ssm_accepts_is_used() -> None:
+    from aws_cdk.assertions import Template
+
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Hpc")
+    TrainingPipeline(
+        stack,
+        "Pipeline",
+        **{**CATALOG["TrainingPipeline"](Shared(stack)), "model_parameter_name": "/ml/model-v2"},
+    )
+    Template.from_stack(stack).has_resource_properties("AWS::SSM::Parameter", {"Name": "/ml/model-v2"})
