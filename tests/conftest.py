@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -35,6 +36,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "background(job): the test reads a job of tests/background.py (run in a second process)"
     )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported so far (aws-cdk-lib's classes: most of the heap) lives for the whole session:
+    take it out of the cyclic collector's passes, and let them run less often. The suite's CPU time drops
+    by about a fifth; reference counting still frees everything else."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
