@@ -99,9 +99,12 @@ class TestApiResponses:
     def test_no_or_foreign_origin_gets_no_cors_headers(self, aws: Aws, event: dict[str, Any]) -> None:
         assert api._response(event, 200, []) == {"statusCode": 200, "headers": JSON, "body": "[]"}
 
-    def test_no_allowed_origins_configured(self, aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    @pytest.mark.parametrize("origin", [SITE, "null", "XXXX", "*"])
+    def test_no_allowed_origins_configured_allows_none(
+        self, aws: Aws, monkeypatch: pytest.MonkeyPatch, origin: str
+    ) -> None:
         monkeypatch.delenv("ALLOWED_ORIGINS")
-        assert api._response({"headers": {"origin": SITE}}, 200, None)["headers"] == JSON
+        assert api._response({"headers": {"origin": origin}}, 200, None)["headers"] == JSON
 
     def test_read_answers_every_attribute(self, aws: Aws) -> None:
         aws.answers["get_item"] = {"Item": {"id": {"S": "hello"}, "title": {"S": "Hi"}, "n": {"N": "3"}}}
