@@ -175,6 +175,7 @@ def test_run_ids_within_the_pattern_are_accepted(aws: Aws, run_id: str) -> None:
         ({}, "runId='': 1-80 letters, digits, '_', '.', ':' or '-'"),
         ({"runId": "a" * 81}, f"runId='{'a' * 81}': 1-80 letters, digits, '_', '.', ':' or '-'"),
         ({"runId": "a/b"}, "runId='a/b': 1-80 letters, digits, '_', '.', ':' or '-'"),
+        ({"runId": "run-1\n"}, "runId='run-1\\n': 1-80 letters, digits, '_', '.', ':' or '-'"),
         (
             {"runId": "r", "input": {"artifactUri": "s3://elsewhere/model.pt"}},
             "artifactUri bucket 'elsewhere' is not one of ['datasets-bucket', 'models-bucket']",
