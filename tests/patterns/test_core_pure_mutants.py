@@ -1,14 +1,17 @@
-"""``_core.environment`` and ``_core.composite`` without any CDK object (so that mutation testing can
+"""``_core.environment``, ``_core.composite`` and ``_core.compat`` without any CDK object (so that mutation testing can
 run them in forked processes): every message in full, every boundary of the name pattern and of the
 secret words, and the renaming of arguments."""
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from typing import Any
 
 import pytest
 
 from patterns._core import Problems
+from patterns._core.compat import renamed_arguments
 from patterns._core.composite import RenamedProblems
 from patterns._core.environment import check_environment
 
@@ -129,3 +132,43 @@ class TestRenamedProblems:
         names["a"] = "changed"
         inner.add("a", 1, "r")
         assert items(problems) == ["b=1: r"]
+
+
+class _Meta(type):
+    """Adds one frame between the caller and ``__init__``, as jsii's metaclass ``__call__`` does."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(*args, **kwargs)
+
+
+class Thing(metaclass=_Meta):
+    @renamed_arguments("2.0", old_name="new_name", size="capacity")
+    def __init__(self, *args: Any, new_name: str = "default", capacity: int = 1) -> None:
+        self.args, self.new_name, self.capacity = args, new_name, capacity
+
+
+class TestRenamedArguments:
+    def test_new_names_work_without_a_warning(self) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            thing = Thing(1, new_name="n", capacity=2)
+        assert (thing.args, thing.new_name, thing.capacity) == ((1,), "n", 2)
+
+    def test_old_names_work_with_a_warning_at_the_callers_line(self) -> None:
+        with pytest.warns(DeprecationWarning) as caught:
+            thing = Thing(old_name="n", size=3)
+        assert (thing.new_name, thing.capacity) == ("n", 3)
+        assert [str(w.message) for w in caught] == [
+            "Thing(old_name=...) is deprecated: use new_name= (old_name is removed in 2.0)",
+            "Thing(size=...) is deprecated: use capacity= (size is removed in 2.0)",
+        ]
+        assert {w.filename for w in caught} == {__file__}
+
+    def test_both_names_is_a_type_error(self) -> None:
+        with pytest.raises(TypeError) as error:
+            Thing(old_name="a", new_name="b")
+        assert str(error.value) == "Thing: pass new_name= only (old_name= is its old name)"
+
+    def test_signature_is_the_new_one(self) -> None:
+        assert Thing.__init__.__name__ == "__init__"
+        assert list(inspect.signature(Thing.__init__).parameters) == ["self", "args", "new_name", "capacity"]
