@@ -181,8 +181,8 @@ def test_run_ids_within_the_pattern_are_accepted(aws: Aws, run_id: str) -> None:
             "artifactUri bucket 'elsewhere' is not one of ['datasets-bucket', 'models-bucket']",
         ),
         (
-            {"runId": "r", "input": {"artifactUri": "s3://datasets-bucket/a/manifest.json"}},
-            "artifactUri='s3://datasets-bucket/a/manifest.json': an artifact may not be named manifest.json",
+            {"runId": "r", "input": {"artifactUri": "s3://datasets-bucket/export/a/manifest.json"}},
+            "artifactUri='s3://datasets-bucket/export/a/manifest.json': an artifact may not be named manifest.json",
         ),
         (
             {"runId": "r", "input": {"artifactUri": "s3://datasets-bucket/a/dir/"}},
