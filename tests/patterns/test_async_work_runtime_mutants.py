@@ -238,6 +238,16 @@ class TestSteps:
             }
         ]
 
+    def test_one_second_left_is_one_more_hop(self) -> None:
+        sqs = Sqs()
+        item = {"id": "a", "payload": None, "attempt": 0, "wait_remaining": 1}
+        outcome = poller.run_step(item, config=CONFIG, check=lambda _: pytest.fail("checked"), sqs=sqs)
+        assert (outcome, sqs.sent[0]["DelaySeconds"], sqs.sent[0]["MessageBody"]["wait_remaining"]) == (
+            "waiting",
+            1,
+            0,
+        )
+
     def test_last_hop_of_exactly_900(self) -> None:
         sqs = Sqs()
         item = {"id": "a", "payload": None, "attempt": 0, "wait_remaining": 900}
@@ -402,9 +412,13 @@ class TestClients:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         made: list[tuple[str, Any]] = []
+        function = TestLambdaCheck.Lambda(b'{"done": false}')
+        clients = {"dynamodb": "dynamodb", "sqs": "sqs", "lambda": function}
         monkeypatch.setattr(poller, "_clients", {})
         monkeypatch.setattr(
-            poller.boto3, "client", lambda service, config=None: made.append((service, config)) or service
+            poller.boto3,
+            "client",
+            lambda service, config=None: made.append((service, config)) or clients[service],
         )
         for key, value in ENV.items():
             monkeypatch.setenv(key, value)
@@ -418,6 +432,8 @@ class TestClients:
         assert config["lambda"].tcp_keepalive is True
         assert (worker.sqs, worker.ledger.client, worker.ledger.table) == ("sqs", "dynamodb", "t")
         assert (worker.ledger.lease, worker.ledger.ttl) == (60, 86400)
+        assert worker.check({"id": "a"}) == {"done": False}
+        assert function.calls == [{"FunctionName": "fn", "Payload": b'{"id": "a"}'}]
 
 
 # ---------------------------------------------------------------------------------------------- beanstalk app
@@ -515,7 +531,7 @@ class TestBeanstalkApp:
 
     @pytest.mark.parametrize(
         ("length", "body"),
-        [("5", "hello"), ("3", "hel"), ("", ""), (None, ""), ("x", ""), ("0", ""), ("-1", "")],
+        [("5", "hello"), ("3", "hel"), ("1", "h"), ("", ""), (None, ""), ("x", ""), ("0", ""), ("-1", "")],
     )
     def test_body_read_by_content_length(self, length: str | None, body: str) -> None:
         assert (
@@ -533,6 +549,15 @@ class TestExampleCheck:
         assert example_check.is_done({"checks_needed": 2}, 0, 0) is False
         assert example_check.is_done(None, 1, 0) is False
         assert example_check.is_done(None, 2, 0) is True
+
+    def test_handler_compares_ready_at_with_the_time_now(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(example_check.time, "time", lambda: 100.5)
+        assert example_check.handler({"id": "a", "payload": {"ready_at": 100}}, None) == {
+            "done": True,
+            "id": "a",
+            "checked_at": 100,
+        }
+        assert example_check.handler({"payload": {"ready_at": 101}}, None)["done"] is False
 
     def test_ready_at_boundary(self) -> None:
         assert example_check.is_done({"ready_at": 10}, 0, 10) is True
