@@ -19,7 +19,7 @@ def check_environment(problems: Problems, environment: Mapping[str, str], secret
     values (never printed) and names given in both."""
     for name, value in environment.items():
         problems.require(
-            bool(_NAME.match(name)),
+            bool(_NAME.fullmatch(name)),  # fullmatch: "$" also matches before a trailing newline
             "environment",
             name,
             "variable names are letters, digits and underscores, not starting with a digit",

@@ -56,7 +56,7 @@ def source_of(event: dict[str, Any], env: dict[str, str]) -> tuple[str, str]:
 def handler(event: dict[str, Any], _context: Any = None) -> dict[str, Any]:
     env = dict(os.environ)
     run_id = str(event.get("runId", ""))
-    if not _RUN_ID.match(run_id):
+    if not _RUN_ID.fullmatch(run_id):  # fullmatch: "$" also matches before a trailing newline
         raise PublishError(f"runId={run_id!r}: 1-80 letters, digits, '_', '.', ':' or '-'")
     source_bucket, source_key = source_of(event, env)
     model_bucket = env["MODEL_BUCKET"]
