@@ -4,6 +4,7 @@ each section's table rows (flags, construct paths, escaped pipes), cost grouping
 
 from __future__ import annotations
 
+from patterns.review.document import Flag, summary
 from patterns.review.render_md import render_markdown
 from patterns.review.report import review
 from tests.review.templates import res, stack_of
@@ -235,3 +236,227 @@ _us-east-1 on-demand list prices as of 2026-01, 730 hours a month (patterns/revi
 
 def test_the_whole_markdown_report():
     assert render_markdown(review(doc_stack())) == EXPECTED
+
+
+def second_stack():
+    """Medium, low and info findings, a role with nothing, retained keys of exactly $1.00 each, Shield."""
+    return stack_of(
+        {
+            "Cdn": res(
+                "AWS::CloudFront::Distribution",
+                "Site/Cdn/Resource",
+                DistributionConfig={"WebACLId": "arn:acl"},
+            ),
+            "Signed": res(
+                "AWS::CloudFront::Distribution",
+                DistributionConfig={
+                    "DefaultCacheBehavior": {"TrustedKeyGroups": ["k"]},
+                    "WebACLId": "arn:acl",
+                },
+            ),
+            "Url": res("AWS::Lambda::Url", TargetFunctionArn="f", AuthType="AWS_IAM"),
+            "NatIp": res("AWS::EC2::EIP"),
+            "Nat": res("AWS::EC2::NatGateway", AllocationId={"Ref": "NatIp"}),
+            "K1": {
+                **res("AWS::KMS::Key", EnableKeyRotation=True),
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
+            },
+            "K2": {
+                **res("AWS::KMS::Key"),
+                "DeletionPolicy": "RetainExceptOnCreate",
+                "UpdateReplacePolicy": "Snapshot",
+            },
+            "Nobody": res("AWS::IAM::Role"),
+            "Shield": res("AWS::Shield::Protection"),
+        }
+    )
+
+
+def quiet_stack():
+    return stack_of({"Topic": res("AWS::SNS::Topic")}, Description="")
+
+
+SECOND = """\
+# Review of stack `Test`
+
+9 resources in 6 services; **⚠ 4 internet-facing endpoint(s)**; 1 IAM role(s), 0 with wildcards; 2 stateful resource(s), 0 not retained; idle cost ≈ $38.50/month
+
+## Architecture
+
+_One box per service resource (distribution, API, function, table, queue, user pool, cluster...), named by its construct path, with what serves it folded in (roles, policies, alarms, log groups, methods, subnets...). Arrows: invokes, writes, sends, reads (from integrations, event sources, rule targets, routing and IAM policies) are the data flow; configures is any other reference; uses points at another stack's outputs or a parameter._
+
+```mermaid
+flowchart TB
+  n0["<b>CloudFront distribution</b><br/>Site/Cdn"]
+  n1["<b>CloudFront distribution</b><br/>Signed"]
+  n2["<b>Lambda url</b><br/>Url"]
+  n3["<b>NAT gateway</b><br/>Nat<br/><small>+ EIP</small>"]
+  n4["<b>KMS key</b><br/>K1"]
+  n5["<b>KMS key</b><br/>K2"]
+  n6["<b>IAM role</b><br/>Nobody"]
+  n7["<b>Shield protection</b><br/>Shield"]
+  class n0,n1,n3 network
+  class n2 compute
+  class n4,n5,n6,n7 security
+  classDef network fill:#e8f1fb,stroke:#2f6eb5
+  classDef compute fill:#fdf0e3,stroke:#c86a12
+  classDef storage fill:#e9f6ec,stroke:#2e8b47
+  classDef security fill:#fbeaea,stroke:#b83b3b
+  classDef monitoring fill:#f2ecfa,stroke:#7248b5
+  classDef other fill:#f1f1f1,stroke:#666666
+  classDef external fill:#ffffff,stroke:#444444,stroke-dasharray:4 3
+```
+
+## Public exposure
+
+_Every internet-facing endpoint (CloudFront, API Gateway REST/HTTP/WebSocket APIs that are not PRIVATE, internet-facing load balancers, Lambda function URLs, Cognito domains, AppSync, S3 website hosting and public bucket policies, Elastic IPs and public instances or tasks, Global Accelerator, Transfer Family and IoT endpoints) and world-open ingress, most severe first: high = no authentication and no WAF web ACL; medium = no authentication behind a WAF; low = authenticated, no WAF; info = authenticated behind a WAF, or outbound only._
+
+| Severity | What | Resource | Authentication | WAF | Detail |
+|---|---|---|---|---|---|
+| **⚠ medium** | CloudFront distribution | `Cdn` (Site/Cdn/Resource) | **⚠ none** | yes | 0 origin(s), 0 behind origin access control |
+| low | Lambda function URL | `Url` | IAM | not supported | function URL of f |
+| info | CloudFront distribution | `Signed` | signed URLs or cookies | yes | 0 origin(s), 0 behind origin access control |
+| info | Elastic IP | `NatIp` | n/a (outbound only) | not supported | address of NAT gateway Nat: outbound only, accepts no inbound connection |
+
+## IAM roles
+
+| Role | Assumed by | Actions by service | Managed policies | Wildcards |
+|---|---|---|---|---|
+| `Nobody` | ? | none inline or attached | none | none |
+
+## Stateful resources: encryption and retention
+
+| Resource | Type | Encryption | DeletionPolicy | UpdateReplacePolicy | Notes |
+|---|---|---|---|---|---|
+| `K1` | AWS::KMS::Key | n/a (the key itself) | Retain | Retain | rotation on, pending window 30 days |
+| `K2` | AWS::KMS::Key | n/a (the key itself) | RetainExceptOnCreate | Snapshot | rotation off, pending window 30 days |
+
+## Estimated fixed monthly cost while idle
+
+_us-east-1 on-demand list prices as of 2026-01, 730 hours a month (patterns/review/prices.py cites each source). Usage (requests, GB processed, storage used, LCUs) comes on top._
+
+| Resource | Type | USD/month | Basis |
+|---|---|---:|---|
+| `Nat` | AWS::EC2::NatGateway | $32.85 | $0.045/h × 730 h |
+| `NatIp` | AWS::EC2::EIP | $3.65 | public IPv4 address $0.005/h × 730 h |
+| `K1` | AWS::KMS::Key | $1.00 | customer managed key $1.00 |
+| `K2` | AWS::KMS::Key | $1.00 | customer managed key $1.00 |
+| **Total** |   | **$38.50** |   |
+
+**⚠ Shield Advanced protections need the Shield Advanced subscription: $3,000/month per organization (1-year commitment), not included in the total.**
+
+<details><summary>$0 while idle: 5 resources</summary>
+
+- AWS::CloudFront::Distribution ×2: usage only
+- AWS::IAM::Role ×1: free
+- AWS::Lambda::Url ×1: usage only
+- AWS::Shield::Protection ×1: no per-protection fee (the Shield Advanced subscription is separate)
+
+</details>
+
+## Resources by service
+
+| Service | Count | Types |
+|---|---:|---|
+| CloudFront | 2 | Distribution ×2 |
+| EC2 | 2 | EIP, NatGateway |
+| KMS | 2 | Key ×2 |
+| IAM | 1 | Role |
+| Lambda | 1 | Url |
+| Shield | 1 | Protection |
+| **Total** | **9** |   |
+
+<details><summary>All 9 resources</summary>
+
+- `Cdn` (Site/Cdn/Resource): AWS::CloudFront::Distribution
+- `Signed`: AWS::CloudFront::Distribution
+- `NatIp`: AWS::EC2::EIP
+- `Nat`: AWS::EC2::NatGateway
+- `K1`: AWS::KMS::Key
+- `K2`: AWS::KMS::Key
+- `Nobody`: AWS::IAM::Role
+- `Url`: AWS::Lambda::Url
+- `Shield`: AWS::Shield::Protection
+
+</details>
+"""
+
+QUIET = """\
+# Review of stack `Test`
+
+1 resources in 1 services; 0 internet-facing endpoint(s); 0 IAM role(s), 0 with wildcards; 0 stateful resource(s), 0 not retained; idle cost ≈ $0.00/month
+
+## Architecture
+
+_One box per service resource (distribution, API, function, table, queue, user pool, cluster...), named by its construct path, with what serves it folded in (roles, policies, alarms, log groups, methods, subnets...). Arrows: invokes, writes, sends, reads (from integrations, event sources, rule targets, routing and IAM policies) are the data flow; configures is any other reference; uses points at another stack's outputs or a parameter._
+
+```mermaid
+flowchart TB
+  n0["<b>SNS topic</b><br/>Topic"]
+  class n0 monitoring
+  classDef network fill:#e8f1fb,stroke:#2f6eb5
+  classDef compute fill:#fdf0e3,stroke:#c86a12
+  classDef storage fill:#e9f6ec,stroke:#2e8b47
+  classDef security fill:#fbeaea,stroke:#b83b3b
+  classDef monitoring fill:#f2ecfa,stroke:#7248b5
+  classDef other fill:#f1f1f1,stroke:#666666
+  classDef external fill:#ffffff,stroke:#444444,stroke-dasharray:4 3
+```
+
+## Public exposure
+
+_Every internet-facing endpoint (CloudFront, API Gateway REST/HTTP/WebSocket APIs that are not PRIVATE, internet-facing load balancers, Lambda function URLs, Cognito domains, AppSync, S3 website hosting and public bucket policies, Elastic IPs and public instances or tasks, Global Accelerator, Transfer Family and IoT endpoints) and world-open ingress, most severe first: high = no authentication and no WAF web ACL; medium = no authentication behind a WAF; low = authenticated, no WAF; info = authenticated behind a WAF, or outbound only._
+
+Nothing in this stack is reachable from the internet.
+
+## IAM roles
+
+No IAM role in this stack.
+
+## Stateful resources: encryption and retention
+
+No stateful resource in this stack.
+
+## Estimated fixed monthly cost while idle
+
+_us-east-1 on-demand list prices as of 2026-01, 730 hours a month (patterns/review/prices.py cites each source). Usage (requests, GB processed, storage used, LCUs) comes on top._
+
+Nothing in this stack bills while idle: total $0.00/month.
+
+<details><summary>$0 while idle: 1 resources</summary>
+
+- AWS::SNS::Topic ×1: usage only
+
+</details>
+
+## Resources by service
+
+| Service | Count | Types |
+|---|---:|---|
+| SNS | 1 | Topic |
+| **Total** | **1** |   |
+
+<details><summary>All 1 resources</summary>
+
+- `Topic`: AWS::SNS::Topic
+
+</details>
+"""
+
+
+def test_medium_low_and_info_findings_retained_resources_and_notes():
+    assert render_markdown(review(second_stack())) == SECOND
+
+
+def test_a_stack_with_nothing_to_flag():
+    assert render_markdown(review(quiet_stack())) == QUIET
+
+
+def test_the_summary_flags_medium_findings_too():
+    medium = stack_of(
+        {"Cdn": res("AWS::CloudFront::Distribution", DistributionConfig={"WebACLId": "arn:acl"})}
+    )
+    low = stack_of({"Url": res("AWS::Lambda::Url", TargetFunctionArn="f", AuthType="AWS_IAM")})
+    assert summary(review(medium))[1] == Flag("1 internet-facing endpoint(s)")
+    assert summary(review(low))[1] == "1 internet-facing endpoint(s)"
