@@ -291,7 +291,7 @@ flowchart TB
   classDef external fill:#ffffff,stroke:#444444,stroke-dasharray:4 3"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutation testing credits a computation to the test that runs it
 def graph():
     return build_graph(graph_stack())
 

@@ -132,7 +132,7 @@ def _reports():
     return [review(first), review(second)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutation testing credits a computation to the test that runs it
 def page():
     return h.render_html(_reports(), title="T<itle")
 

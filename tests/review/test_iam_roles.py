@@ -12,7 +12,7 @@ def _allow(action, resource="arn:aws:s3:::b", key="Action"):
     return {"Effect": "Allow", key: action, "Resource": resource}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutation testing credits a computation to the test that runs it
 def roles():
     stack = stack_of(
         {

@@ -1,0 +1,142 @@
+"""Corners the other review tests leave open, each found by a surviving mutant: defaults read from the template,
+the first matching scaling target, cost rows of exactly $1.00, Mermaid escaping, every plumbing service."""
+
+from __future__ import annotations
+
+import pytest
+
+from patterns.review import render_md
+from patterns.review.cfn import referenced_ids
+from patterns.review.cost import estimate
+from patterns.review.diagram import Graph, Node, action_kind, mermaid
+from patterns.review.document import _cost_rows
+from patterns.review.report import review
+from patterns.review.stateful import stateful_resources
+from tests.review.templates import res, stack_of
+
+X = "\N{MULTIPLICATION SIGN}"
+
+
+def test_sub_names_stop_at_the_first_dot():
+    assert referenced_ids({"Fn::Sub": "${A.B.C}"}) == {"A"}
+
+
+@pytest.mark.parametrize(
+    ("encryption", "shown"),
+    [
+        ({"EncryptionType": "KMS"}, "KMS key "),
+        ({"EncryptionType": "AES256", "KeyId": "k"}, "AES256 key k"),
+    ],
+)
+def test_kinesis_encryption_type_and_key_as_written(encryption, shown):
+    (row,) = stateful_resources(stack_of({"S": res("AWS::Kinesis::Stream", StreamEncryption=encryption)}))
+    assert row.encryption == shown
+
+
+def test_fargate_desired_count_resolved_at_deploy_time_with_a_scaling_target():
+    resources = {
+        "Svc": res("AWS::ECS::Service", LaunchType="FARGATE", DesiredCount={"Ref": "N"}),
+        "Target": res(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            MinCapacity=1,
+            ScalableDimension="ecs:service:DesiredCount",
+            ResourceId={"Fn::GetAtt": ["Svc", "Name"]},
+        ),
+    }
+    assert estimate(stack_of(resources)).not_costed == [
+        ("Svc", "AWS::ECS::Service", "DesiredCount is resolved at deploy time")
+    ]
+
+
+def test_the_scaling_target_of_the_service_after_one_of_another_dimension():
+    resources = {
+        "Task": res("AWS::ECS::TaskDefinition", Cpu="256", Memory="512"),
+        "Svc": res("AWS::ECS::Service", LaunchType="FARGATE", TaskDefinition={"Ref": "Task"}),
+        "Reads": res(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            MinCapacity=7,
+            ScalableDimension="dynamodb:table:ReadCapacityUnits",
+            ResourceId={"Fn::GetAtt": ["Svc", "Name"]},
+        ),
+        "Tasks": res(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            MinCapacity=3,
+            ScalableDimension="ecs:service:DesiredCount",
+            ResourceId={"Fn::GetAtt": ["Svc", "Name"]},
+        ),
+    }
+    (line,) = estimate(stack_of(resources)).lines
+    assert line.basis.startswith("scaling minimum 3 (DesiredCount not set): 3 task(s)")
+    assert line.monthly == pytest.approx(3 * (0.25 * 0.04048 + 0.5 * 0.004445) * 730, abs=0.0051)
+
+
+def test_provisioned_table_read_capacity_defaults_to_zero():
+    (line,) = estimate(
+        stack_of({"T": res("AWS::DynamoDB::Table", ProvisionedThroughput={"WriteCapacityUnits": 2})})
+    ).lines
+    assert line.basis == f"provisioned 0 RCU {X} $0.00013/h + 2 WCU {X} $0.00065/h {X} 730 h"
+    assert line.monthly == pytest.approx(2 * 0.00065 * 730, abs=0.0051)
+
+
+def test_small_cost_lines_grouped_per_type_only_below_one_dollar():
+    ten_metrics = [{"MetricStat": {}}] * 10  # 10 x $0.10 = $1.00: not small
+    stack = stack_of(
+        {
+            "A1": res("AWS::CloudWatch::Alarm"),
+            "A2": res("AWS::CloudWatch::Alarm"),
+            "Big": res("AWS::CloudWatch::Alarm", Metrics=ten_metrics),
+            "K1": res("AWS::KMS::Key"),
+            "K2": res("AWS::KMS::Key"),
+            "P": res("AWS::SSM::Parameter", Tier="Advanced"),
+        }
+    )
+    rows = _cost_rows(review(stack))
+    assert [[cell if isinstance(cell, str) else cell[0].text for cell in row] for row in rows] == [
+        ["Big", "AWS::CloudWatch::Alarm", "$1.00", f"10 metric(s) {X} $0.10"],
+        ["K1", "AWS::KMS::Key", "$1.00", "customer managed key $1.00"],
+        ["K2", "AWS::KMS::Key", "$1.00", "customer managed key $1.00"],
+        ["2 resources", "AWS::CloudWatch::Alarm", "$0.20", f"2 {X} (1 metric(s) {X} $0.10)"],
+        ["P", "AWS::SSM::Parameter", "$0.05", "advanced parameter $0.05"],
+    ]
+
+
+def test_markdown_refuses_an_unknown_block():
+    block = object()
+    with pytest.raises(TypeError) as caught:
+        render_md._block(block)
+    assert caught.value.args == (block,)
+
+
+def test_mermaid_escapes_labels_and_classes_other_nodes():
+    graph = Graph(
+        [
+            Node("G", "Glue job", 'say "hi" <b>', [("G", "AWS::Glue::Job")]),
+            Node("H", "a > b", "h", [("H", "AWS::Glue::Job"), ("R", "AWS::IAM::Role")]),
+        ],
+        [],
+    )
+    lines = mermaid(graph).splitlines()
+    assert lines[1:4] == [
+        '  n0["<b>Glue job</b><br/>say #quot;hi#quot; #lt;b#gt;"]',
+        '  n1["<b>a #gt; b</b><br/>h<br/><small>+ role</small>"]',
+        "  class n0,n1 other",
+    ]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "iam:PassRole",
+        "kms:Decrypt",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "cloudwatch:PutMetricData",
+        "sts:GetCallerIdentity",
+    ],
+)
+def test_plumbing_services_draw_no_edge(action):
+    assert action_kind(action) is None
+
+
+def test_action_names_split_at_the_first_colon():
+    assert action_kind("s3:GetObject:Version") == "reads"
