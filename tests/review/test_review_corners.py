@@ -3,6 +3,9 @@ the first matching scaling target, cost rows of exactly $1.00, Mermaid escaping,
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from patterns.review import render_md
@@ -10,8 +13,12 @@ from patterns.review.cfn import referenced_ids
 from patterns.review.cost import estimate
 from patterns.review.diagram import Graph, Node, action_kind, mermaid
 from patterns.review.document import _cost_rows
+from patterns.review.exposure import find_exposure
+from patterns.review.load import ReviewError, load_assembly
+from patterns.review.render_html import render_html
 from patterns.review.report import review
 from patterns.review.stateful import stateful_resources
+from patterns.review.write import write_report
 from tests.review.templates import res, stack_of
 
 X = "\N{MULTIPLICATION SIGN}"
@@ -126,8 +133,8 @@ def test_mermaid_escapes_labels_and_classes_other_nodes():
 @pytest.mark.parametrize(
     "action",
     [
-        "iam:PassRole",
-        "kms:Decrypt",
+        "iam:GetRole",
+        "kms:DescribeKey",
         "logs:PutLogEvents",
         "xray:PutTraceSegments",
         "cloudwatch:PutMetricData",
@@ -140,3 +147,72 @@ def test_plumbing_services_draw_no_edge(action):
 
 def test_action_names_split_at_the_first_colon():
     assert action_kind("s3:GetObject:Version") == "reads"
+
+
+def test_an_api_path_part_without_a_name():
+    resources = {
+        "Api": res("AWS::ApiGateway::RestApi"),
+        "Part": res("AWS::ApiGateway::Resource", ParentId={"Fn::GetAtt": ["Api", "RootResourceId"]}),
+        "Get": res(
+            "AWS::ApiGateway::Method", RestApiId={"Ref": "Api"}, HttpMethod="GET", ResourceId={"Ref": "Part"}
+        ),
+    }
+    (found,) = find_exposure(stack_of(resources))
+    assert found.detail == "EDGE endpoint, 1 method(s); no authorization on GET /?"
+
+
+def test_table_of_contents_counts_the_stateful_resources_not_retained():
+    keep = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+    report = review(
+        stack_of(
+            {
+                "A": res("AWS::SQS::Queue"),
+                "B": res("AWS::SQS::Queue"),
+                "C": {**res("AWS::SQS::Queue"), **keep},
+            }
+        )
+    )
+    page = render_html([report])
+    assert '<td class="num">0 / 0</td><td class="num">2 / 3</td>' in page
+    assert (
+        '<td><a href="https://aws.amazon.com/vpc/pricing/">https://aws.amazon.com/vpc/pricing/</a></td></tr>'
+        "<tr><td>public IPv4 address</td>"
+    ) in page
+
+
+def _assembly(root: Path, template: dict, metadata: dict) -> Path:
+    root.mkdir(parents=True)
+    (root / "S.template.json").write_text(json.dumps(template))
+    artifact = {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}
+    (root / "manifest.json").write_text(json.dumps({"artifacts": {"S": {**artifact, "metadata": metadata}}}))
+    return root
+
+
+def test_construct_paths_skip_ids_that_are_not_resources_and_odd_resources(tmp_path):
+    template = {"Resources": {"Odd": "not a resource", "A": {"Type": "X"}, "B": {"Type": "X"}}}
+    metadata = {
+        "/S/Gone/Resource": [{"type": "aws:cdk:logicalId", "data": "Gone"}],
+        "/S/Api/A/Resource": [{"type": "aws:cdk:logicalId", "data": "A"}],
+        "/Elsewhere/Deep/B": [{"type": "aws:cdk:logicalId", "data": "B"}],
+    }
+    (stack,) = load_assembly(_assembly(tmp_path / "out", template, metadata))
+    assert stack.paths == {"A": "Api/A/Resource", "B": "Deep/B"}
+
+
+def test_report_files_into_new_folders_twice_and_unwritable(tmp_path):
+    root = tmp_path / "cdk.out"
+    root.mkdir()
+    (root / "S.template.json").write_text(json.dumps({"Resources": {}}))
+    artifact = {
+        "type": "aws:cloudformation:stack",
+        "displayName": "Xray/Web",
+        "properties": {"templateFile": "S.template.json"},
+    }
+    (root / "manifest.json").write_text(json.dumps({"artifacts": {"S": artifact}}))
+    out = tmp_path / "a" / "b" / "c"
+    assert [p.name for p in write_report(root, out)] == ["Xray-Web.md", "index.html"]
+    assert [p.name for p in write_report(root, out)] == ["Xray-Web.md", "index.html"]  # again, over the first
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ReviewError) as caught:
+        write_report(root, tmp_path / "file" / "sub")
+    assert str(caught.value) == f"cannot write the report to {tmp_path / 'file' / 'sub'}: Not a directory"
