@@ -597,7 +597,8 @@ class _Edges:
     def add_external(self, source_lid: str, external: str, note: str) -> None:
         source = self.owner.get(source_lid)
         if source is not None:
-            edge = self.edges.setdefault((source, external, "uses"), Edge(source, external, "uses"))
+            key = (source, external, "uses")  # pragma: no mutate (a dict key: any kind name keeps it unique)
+            edge = self.edges.setdefault(key, Edge(source, external, "uses"))
             if note not in edge.notes:
                 edge.notes.append(note)
 

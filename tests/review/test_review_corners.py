@@ -11,11 +11,12 @@ import pytest
 from patterns.review import render_md
 from patterns.review.cfn import referenced_ids
 from patterns.review.cost import estimate
-from patterns.review.diagram import Graph, Node, action_kind, mermaid
-from patterns.review.document import _cost_rows
+from patterns.review.diagram import Graph, Node, _common, action_kind, mermaid
+from patterns.review.document import Flag, _cost_rows
+from patterns.review.document import iam as iam_section
 from patterns.review.exposure import find_exposure
 from patterns.review.load import ReviewError, load_assembly
-from patterns.review.render_html import render_html
+from patterns.review.render_html import _anchor, render_html
 from patterns.review.report import review
 from patterns.review.stateful import stateful_resources
 from patterns.review.write import write_report
@@ -216,3 +217,50 @@ def test_report_files_into_new_folders_twice_and_unwritable(tmp_path):
     with pytest.raises(ReviewError) as caught:
         write_report(root, tmp_path / "file" / "sub")
     assert str(caught.value) == f"cannot write the report to {tmp_path / 'file' / 'sub'}: Not a directory"
+
+
+def test_iam_section_lists_every_action_and_finding():
+    role = res(
+        "AWS::IAM::Role",
+        ManagedPolicyArns=[
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess",
+        ],
+        Policies=[
+            {
+                "PolicyDocument": {
+                    "Statement": [
+                        {"Effect": "Allow", "Action": ["s3:*", "sqs:*", "s3:GetObject"], "Resource": "arn:x"},
+                        {"Effect": "Allow", "NotAction": ["iam:*", "kms:*"], "Resource": "arn:x"},
+                        {"Effect": "Allow", "Action": "execute-api:Invoke:Extra", "Resource": "arn:x"},
+                    ]
+                }
+            }
+        ],
+    )
+    (table,) = iam_section(review(stack_of({"R": role}))).blocks
+    (row,) = table.rows
+    assert row[2] == "execute-api: Invoke:Extra; s3: *, GetObject; sqs: *"
+    assert [part.text if isinstance(part, Flag) else part for part in row[4]] == [
+        "wildcard actions: s3:*, sqs:*",
+        "; ",
+        "NotAction: iam:*, kms:*",
+        "; ",
+        "broad managed policy: AdministratorAccess, IAMFullAccess",
+    ]
+
+
+def test_the_diagram_is_titled_after_the_stack():
+    page = render_html([review(stack_of({"Topic": res("AWS::SNS::Topic")}))])
+    assert 'aria-label="Test architecture"' in page
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "common"), [("a/b", "a/b/c", 2), ("a/b/c", "a/x", 1), ("", "a", 0), ("a/b", "a/b", 2)]
+)
+def test_common_path_segments(a, b, common):
+    assert _common(a, b) == common
+
+
+def test_anchor_keeps_a_leading_x():
+    assert _anchor("Xray/Web") == "Xray-Web"

@@ -181,3 +181,96 @@ def test_wrap(text, width, char, lines):
 def test_wrap_breaks_only_where_told():
     assert svg.wrap("aa,bb cc", 40, 8, ",") == ["aa,", "bb cc"]
     assert svg.wrap("aa,bb cc", 40, 8, " ") == ["aa,bb", "cc"]
+
+
+def test_layers_of_several_components_largest_first_then_singles_then_outside():
+    nodes = [_fn(key) for key in "DEABCFGHI"] + [Node("J", "stack", "J", external=True)]
+    edges = [
+        Edge("D", "E", "invokes"),
+        Edge("A", "B", "invokes"),
+        Edge("A", "C", "invokes"),
+        Edge("F", "G", "invokes"),
+        Edge("G", "H", "invokes"),
+        Edge("I", "J", "uses"),
+    ]
+    node = [(vertex, -1, -1) for vertex in range(10)]
+    # D=0 E=1 A=2 B=3 C=4 F=5 G=6 H=7 I=8 J=9: {A, B, C} and {F, G, H} (3 nodes, A first) before {D, E}
+    assert svg._layers(Graph(nodes, edges)) == [
+        [node[2], node[5], node[0]],
+        [node[3], node[4], node[6], node[1]],
+        [node[7]],
+        [node[8]],
+        [node[9]],
+    ]
+
+
+def test_rows_wrap_where_the_width_runs_out_counting_slots():
+    n = [(vertex, -1, -1) for vertex in range(12)]
+    s0, s1 = (-1, 0, 0), (-1, 1, 0)
+    # four boxes and two slots: 4 * 212 + 3 * 38 + 2 * 14 + 12 + 4 = 1006; a fifth box makes 1230 > 1212
+    assert svg._rows([n[1], n[2], n[3], n[4], s0, s1, n[5]]) == [
+        [n[1], n[2], n[3], n[4], s0, s1],
+        [n[5], s0, s1],
+    ]
+    slot = (-1, 7, 0)
+    assert svg._rows([*n[1:12], slot]) == [[*n[1:6], slot], [*n[6:11], slot], [n[11], slot]]
+    assert svg._rows([n[1], n[2], n[3], n[4], n[5], n[0]]) == [[n[1], n[2], n[3], n[4], n[5]], [n[0]]]
+
+
+def test_gap_counts_vertex_zero_as_a_box():
+    assert svg._gap((0, -1, -1), (0, -1, -1)) == 38
+    assert svg._gap((0, -1, -1), (-1, 0, 0)) == svg._gap((-1, 0, 0), (0, -1, -1)) == 12.0
+
+
+def test_text_lines_wrap_at_the_box_width_by_font():
+    # 212 - 2 * 10 = 192 px: 23 characters of the kind font (8.3 px), 24 of the name font (8.0 px)
+    node = Node(
+        "k",
+        "aaaaaaaaaaa bbbbbbbbbbbb",
+        "abcdefghijklmnopqrstuvwx",
+        [
+            ("k", "AWS::Lambda::Function"),
+            ("a", "AWS::CloudWatch::Alarm"),
+            ("b", "AWS::CloudWatch::Alarm"),
+            ("c", "AWS::S3::Bucket"),
+            ("d", "AWS::ApplicationAutoScaling::ScalingPolicy"),
+        ],
+    )
+    assert svg._text_lines(node) == [
+        ("k", "aaaaaaaaaaa"),
+        ("k", "bbbbbbbbbbbb"),
+        ("n", "abcdefghijklmnopqrstuvwx"),
+        ("f", "+ 2 alarms, access-log"),
+        ("f", "bucket, scaling policy"),
+    ]
+    assert svg._text_lines(Node("k", "aaaaaaaaaaaaaaaaaaaa/Xbbbb", "n")) == [
+        ("k", "aaaaaaaaaaaaaaaaaaaa/Xb"),
+        ("k", "bbb"),
+        ("n", "n"),
+    ]
+
+
+def test_wrap_default_breaks_and_its_minimum_width():
+    assert svg.wrap("aaaXbbbb", 40, 8) == ["aaaXb", "bbb"]
+    assert svg.wrap("abcdefgh", 24, 8) == ["abcd", "efgh"]
+
+
+def test_edge_titles_list_their_notes():
+    graph = Graph([_fn("A"), _fn("B")], [Edge("A", "B", "reads", ["s3:GetObject", "s3:ListBucket"])])
+    assert "<title>A reads B (s3:GetObject, s3:ListBucket)</title>" in svg.render_svg(graph)
+
+
+@pytest.mark.parametrize(
+    ("points", "same_row", "path"),
+    [
+        (
+            [(0, 0), (5, 50), (5, 80), (6, 130), (6, 160), (10, 200)],
+            False,
+            "M0.0,0.0 C0.0,25.0 5.0,25.0 5.0,50.0 L5.0,80.0 C5.0,105.0 6.0,105.0 6.0,130.0 L6.0,160.0 "
+            "C6.0,184.0 10.0,176.0 10.0,200.0",
+        ),
+        ([(0, 50), (10, 50)], False, "M0.0,50.0 C0.0,26.0 10.0,74.0 10.0,50.0"),
+    ],
+)
+def test_curve_through_two_slots_and_level(points, same_row, path):
+    assert svg._curve(points, same_row) == path
