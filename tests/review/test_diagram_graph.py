@@ -461,3 +461,109 @@ def test_folded_counts_most_common_first_then_by_name():
         ],
     )
     assert node.folded() == "2 alarms, Custom::Thing, dead-letter queue, key, queue policy, workflow"
+
+
+def iam_stack():
+    doc = lambda *statements: {"Statement": list(statements)}  # noqa: E731
+    return stack_of(
+        {
+            "Fn": res("AWS::Lambda::Function", "App/Fn/Resource", Role={"Fn::GetAtt": ["FnRole", "Arn"]}),
+            "FnRole": res(
+                "AWS::IAM::Role",
+                "App/FnRole/Resource",
+                Policies=[
+                    {
+                        "PolicyName": "p",
+                        "PolicyDocument": doc(
+                            {
+                                "Effect": "Allow",
+                                "Action": "s3:GetObject",
+                                "Resource": {"Fn::Sub": "${Bucket.Arn}/*"},
+                            }
+                        ),
+                    },
+                    "junk",
+                ],
+            ),
+            "Managed": res(
+                "AWS::IAM::ManagedPolicy",
+                "Shared/Managed/Resource",
+                Roles=[{"Ref": "FnRole"}],
+                PolicyDocument=doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"],
+                        "Resource": {"Fn::GetAtt": ["Queue", "Arn"]},
+                    }
+                ),
+            ),
+            "Bucket": res("AWS::S3::Bucket", "Data/Bucket/Resource"),
+            "Queue": res("AWS::SQS::Queue", "Data/Queue/Resource"),
+            "Team": res("AWS::IAM::Group", "People/Team/Resource"),
+            "TeamPolicy": res(
+                "AWS::IAM::Policy",
+                "Perms/TeamPolicy/Resource",
+                Groups=[{"Ref": "Team"}],
+                PolicyDocument=doc(
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:PutObject",
+                        "Resource": {"Fn::GetAtt": ["Bucket", "Arn"]},
+                    }
+                ),
+            ),
+            "Alice": res("AWS::IAM::User", "People/Alice/Resource"),
+            "AlicePolicy": res("AWS::IAM::Policy", "Perms/AlicePolicy/Resource", Users=[{"Ref": "Alice"}]),
+            "Errors": res(
+                "AWS::CloudWatch::Alarm", "App/Errors/Resource", Dimensions=[{"Value": {"Ref": "Fn"}}]
+            ),
+            "Both": res(
+                "AWS::CloudWatch::CompositeAlarm",
+                "Ops/Both/Resource",
+                AlarmRule={"Fn::Sub": "ALARM(${Errors})"},
+                AlarmActions=[{"Ref": "Pager"}],
+            ),
+            "Pager": res("AWS::SNS::Topic", "Ops/Pager/Resource"),
+            "Spare": res(
+                "AWS::IAM::Role",
+                "Spare/Role/Resource",
+                Policies=[
+                    {
+                        "PolicyDocument": doc(
+                            {
+                                "Effect": "Allow",
+                                "Action": "dynamodb:Query",
+                                "Resource": {"Fn::GetAtt": ["Queue", "Arn"]},
+                            }
+                        )
+                    }
+                ],
+            ),
+            "Http": res("AWS::ApiGatewayV2::Api", "Web/Http/Resource", ProtocolType="HTTP"),
+            "Alb": res("AWS::ElasticLoadBalancingV2::LoadBalancer", "Web/Alb/Resource"),
+            "Thing": res("Custom::Thing", "Odd/Thing/Default"),
+            "Job": res("AWS::Glue::Job", "Etl/Job/Resource"),
+        }
+    )
+
+
+def test_policies_of_roles_users_and_groups_composite_alarms_and_node_kinds():
+    graph = build_graph(iam_stack())
+    assert [(n.key, n.kind, n.name, [lid for lid, _ in n.members]) for n in graph.nodes] == [
+        ("Fn", "Lambda function", "App/Fn", ["Fn", "FnRole", "Managed", "Errors", "Both"]),
+        ("Bucket", "S3 bucket", "Data/Bucket", ["Bucket"]),
+        ("Queue", "SQS queue", "Data/Queue", ["Queue"]),
+        ("Team", "IAM group", "People/Team", ["Team", "TeamPolicy", "Alice", "AlicePolicy"]),
+        ("Pager", "SNS topic", "Ops/Pager", ["Pager"]),
+        ("Spare", "IAM role", "Spare/Role", ["Spare"]),
+        ("Http", "HTTP API", "Web/Http", ["Http"]),
+        ("Alb", "application load balancer", "Web/Alb", ["Alb"]),
+        ("Thing", "Custom::Thing", "Odd/Thing", ["Thing"]),
+        ("Job", "Glue job", "Etl/Job", ["Job"]),
+    ]
+    assert [(e.source, e.target, e.kind, e.notes) for e in graph.edges] == [
+        ("Fn", "Queue", "sends", ["sqs:SendMessage", "reads", "sqs:GetQueueUrl"]),
+        ("Fn", "Pager", "sends", ["alarm notification"]),
+        ("Fn", "Bucket", "reads", ["s3:GetObject"]),
+        ("Spare", "Queue", "reads", ["dynamodb:Query"]),
+    ]
