@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from patterns.review import render_md
-from patterns.review.cfn import referenced_ids
+from patterns.review.cfn import ref_target, referenced_ids
 from patterns.review.cost import estimate
 from patterns.review.diagram import Graph, Node, _common, action_kind, mermaid
 from patterns.review.document import Flag, _cost_rows
 from patterns.review.document import iam as iam_section
 from patterns.review.exposure import find_exposure
-from patterns.review.load import ReviewError, load_assembly
+from patterns.review.load import ReviewError, StackTemplate, load_assembly
 from patterns.review.render_html import _anchor, render_html
+from patterns.review.render_html import _block as h_block
 from patterns.review.report import review
 from patterns.review.stateful import stateful_resources
 from patterns.review.write import write_report
@@ -264,3 +265,45 @@ def test_common_path_segments(a, b, common):
 
 def test_anchor_keeps_a_leading_x():
     assert _anchor("Xray/Web") == "Xray-Web"
+
+
+def test_a_web_acl_on_the_stage_protects_its_rest_api():
+    resources = {
+        "Api": res("AWS::ApiGateway::RestApi"),
+        "Get": res(
+            "AWS::ApiGateway::Method", RestApiId={"Ref": "Api"}, HttpMethod="GET", AuthorizationType="AWS_IAM"
+        ),
+        "Stage": res("AWS::ApiGateway::Stage", RestApiId={"Ref": "Api"}),
+        "Waf": res(
+            "AWS::WAFv2::WebACLAssociation",
+            ResourceArn={"Fn::Sub": "arn:aws:apigateway:us-east-1::/restapis/abc/stages/${Stage}"},
+        ),
+    }
+    (found,) = find_exposure(stack_of(resources))
+    assert (found.auth, found.waf, found.severity) == ("IAM", "yes", "info")
+
+
+def test_every_open_http_route_is_named():
+    resources = {
+        "Http": res("AWS::ApiGatewayV2::Api"),
+        "A": res("AWS::ApiGatewayV2::Route", ApiId={"Ref": "Http"}, RouteKey="GET /a"),
+        "B": res(
+            "AWS::ApiGatewayV2::Route", ApiId={"Ref": "Http"}, RouteKey="GET /b", AuthorizationType="NONE"
+        ),
+    }
+    (found,) = find_exposure(stack_of(resources))
+    assert found.detail == "2 route(s); no authorization on GET /a, GET /b"
+
+
+def test_get_att_with_a_dotted_attribute_names_its_resource():
+    assert ref_target({"Fn::GetAtt": "A.B.C"}) == "A"
+
+
+def test_stacks_follow_each_other_on_the_page():
+    first = review(stack_of({"Topic": res("AWS::SNS::Topic")}))
+    second = review(StackTemplate("B", {"Resources": {}}, display_name="B"))
+    page = render_html([first, second])
+    assert '</details>\n<h2 id="B">' in page
+    with pytest.raises(TypeError) as caught:
+        h_block("not a block", "s", [0])
+    assert caught.value.args == ("not a block",)
