@@ -567,3 +567,116 @@ def test_policies_of_roles_users_and_groups_composite_alarms_and_node_kinds():
         ("Fn", "Bucket", "reads", ["s3:GetObject"]),
         ("Spare", "Queue", "reads", ["dynamodb:Query"]),
     ]
+
+
+def third_stack():
+    return stack_of(
+        {
+            "Lonely": res(
+                "AWS::IAM::Role",
+                "Alone/Role/Resource",
+                Policies=[
+                    {
+                        "PolicyDocument": {
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "kms:Decrypt",
+                                    "Resource": {"Fn::GetAtt": ["Bucket", "Arn"]},
+                                }
+                            ]
+                        }
+                    }
+                ],
+            ),
+            "Loose": res(
+                "AWS::IAM::ManagedPolicy",
+                "Free/Policy/Resource",
+                PolicyDocument={
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "kms:Decrypt",
+                            "Resource": {"Fn::GetAtt": ["Bucket", "Arn"]},
+                        }
+                    ]
+                },
+            ),
+            "Bucket": res(
+                "AWS::S3::Bucket", "Data/Bucket/Resource", Tags=[{"Key": "q", "Value": {"Ref": "Queue"}}]
+            ),
+            "Queue": res(
+                "AWS::SQS::Queue", "Work/Queue/Resource", Tags=[{"Key": "b", "Value": {"Ref": "Bucket"}}]
+            ),
+            "Depth": res(
+                "AWS::CloudWatch::Alarm",
+                "Work/Depth/Resource",
+                Dimensions=[{"Value": {"Fn::GetAtt": ["Queue", "QueueName"]}}],
+                AlarmActions=[{"Ref": "ScaleOut"}],
+            ),
+            "Service": res(
+                "AWS::ECS::Service",
+                "Fleet/Service/Service",
+                Image={"Fn::GetStackOutput": {"StackName": "Images"}},
+            ),
+            "ScaleOut": res(
+                "AWS::ApplicationAutoScaling::ScalingPolicy",
+                "Fleet/Service/ScaleOut/Resource",
+                Target={"Ref": "Service"},
+            ),
+            "Api": res("AWS::ApiGateway::RestApi", "Api/Resource"),
+            "Get": res(
+                "AWS::ApiGateway::Method",
+                "Api/Default/GET/Resource",
+                RestApiId={"Ref": "Api"},
+                Integration={
+                    "Uri": {
+                        "Fn::Sub": "arn:aws:apigateway:us-east-1:lambda:path/functions/${Handler.Arn}/invocations"
+                    }
+                },
+            ),
+            "Handler": res(
+                "AWS::Lambda::Function",
+                "Handler/Resource",
+                Environment={
+                    "Variables": {"STAGE": {"Ref": "Stage"}, "VPC": {"Fn::ImportValue": "Net:Vpc:Id"}}
+                },
+            ),
+            "Flow": res(
+                "AWS::StepFunctions::StateMachine",
+                "Flow/Resource",
+                DefinitionString={"Fn::Join": ["", ['{"t":"', {"Ref": "Ledger"}, '"}']]},
+            ),
+            "Ledger": res("AWS::DynamoDB::Table", "Ledger/Resource"),
+        },
+        Parameters={"Stage": {"Type": "String", "Default": "prod"}},
+    )
+
+
+def test_scaling_on_alarm_dedupe_of_configures_and_what_draws_no_edge():
+    """An alarm on a queue that scales a service draws queue -> service; a role or managed policy of its own
+    draws no configuration edge; two resources naming each other configure once; a state machine's task on
+    a table is no edge; a parameter is named by its name, not its default."""
+    graph = build_graph(third_stack())
+    assert [(n.key, n.kind, n.name, [lid for lid, _ in n.members]) for n in graph.nodes] == [
+        ("Lonely", "IAM role", "Alone/Role", ["Lonely"]),
+        ("Loose", "IAM managed policy", "Free/Policy", ["Loose"]),
+        ("Bucket", "S3 bucket", "Data/Bucket", ["Bucket"]),
+        ("Queue", "SQS queue", "Work/Queue", ["Queue", "Depth"]),
+        ("Service", "ECS service", "Fleet/Service/Service", ["Service", "ScaleOut"]),
+        ("Api", "REST API", "Api", ["Api", "Get"]),
+        ("Handler", "Lambda function", "Handler", ["Handler"]),
+        ("Flow", "state machine", "Flow", ["Flow"]),
+        ("Ledger", "DynamoDB table", "Ledger", ["Ledger"]),
+        ("stack:Images", "stack", "Images", []),
+        ("stack:Net", "stack", "Net", []),
+        ("param:Stage", "parameter", "Stage", []),
+    ]
+    assert [(e.source, e.target, e.kind, e.notes) for e in graph.edges] == [
+        ("Queue", "Service", "invokes", ["scales on alarm"]),
+        ("Api", "Handler", "invokes", ["integration"]),
+        ("Bucket", "Queue", "configures", []),
+        ("Service", "stack:Images", "uses", [""]),
+        ("Handler", "stack:Net", "uses", ["Net:Vpc:Id"]),
+        ("Handler", "param:Stage", "uses", ["Stage"]),
+    ]
