@@ -538,9 +538,9 @@ def _fold(stack: StackTemplate) -> tuple[dict[str, str], list[str]]:
             by_path = [(k, False) for k in keys if path[lid] and _common(path[lid], path[k]) >= 1]
             if found := best(lid, by_path):
                 owner[lid] = found
-        left = [lid for lid in left if lid not in owner]
-        if not left:
-            break
+        if len([lid for lid in left if lid not in owner]) < len(left):
+            propagate()  # what touches a resource folded by its path folds with it
+            continue
         first = min(left, key=lambda lid: (type_of(resources[lid]) in _MINOR, order[lid]))
         owner[first] = first
         keys.append(first)
@@ -597,7 +597,8 @@ class _Edges:
     def add_external(self, source_lid: str, external: str, note: str) -> None:
         source = self.owner.get(source_lid)
         if source is not None:
-            edge = self.edges.setdefault((source, external, "uses"), Edge(source, external, "uses"))
+            key = (source, external, "uses")  # pragma: no mutate (a dict key: any kind name keeps it unique)
+            edge = self.edges.setdefault(key, Edge(source, external, "uses"))
             if note not in edge.notes:
                 edge.notes.append(note)
 
@@ -727,7 +728,7 @@ def build_graph(stack: StackTemplate) -> Graph:
         for key, kind, name, note in _external_refs(props):
             externals.setdefault(key, Node(key, kind, name, external=True))
             edges.add_external(lid, key, note)
-        for target in referenced_ids(props):
+        for target in sorted(referenced_ids(props)):
             if target in parameters and target != "BootstrapVersion":
                 declared = str(obj(parameters[target]).get("Type", ""))
                 default = flat_text(obj(parameters[target]).get("Default", target))

@@ -177,7 +177,7 @@ def _principal(text: str) -> str:
     """``lambda.amazonaws.com`` -> ``lambda``; ``AWS: arn:...:iam::{AWS::AccountId}:root`` -> ``this account``."""
     if text.endswith(".amazonaws.com"):
         return text.removesuffix(".amazonaws.com")
-    match = re.fullmatch(r"AWS: arn:[^:]*:iam::(.*):root", text)
+    match = re.fullmatch(r"AWS: arn:(?:\{AWS::Partition\}|[^:]*):iam::(.*):root", text)
     if match:
         account = match.group(1)
         return "this account (root)" if account == "{AWS::AccountId}" else f"account {account} (root)"

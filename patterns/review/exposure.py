@@ -242,20 +242,23 @@ def load_balancers(stack: StackTemplate) -> list[Exposure]:
         kind = str(props.get("Type", "application" if "V2" in res["Type"] else "classic"))
         if kind == "gateway" or props.get("Scheme", "internet-facing") != "internet-facing":
             continue
-        listeners = [
-            lsn["Properties"] for _, lsn in _referrers(stack, lid, "AWS::ElasticLoadBalancingV2::Listener")
-        ]
+        listeners = dict(_referrers(stack, lid, "AWS::ElasticLoadBalancingV2::Listener"))
         actions = [
-            str(obj(a).get("Type")) for listener in listeners for a in as_list(listener.get("DefaultActions"))
+            str(obj(a).get("Type"))
+            for listener in listeners.values()
+            for a in as_list(listener["Properties"].get("DefaultActions"))
         ]
         for _, rule in stack.of_type("AWS::ElasticLoadBalancingV2::ListenerRule"):
-            actions.extend(str(obj(a).get("Type")) for a in as_list(rule["Properties"].get("Actions")))
+            if listeners.keys() & referenced_ids(rule["Properties"].get("ListenerArn")):
+                actions.extend(str(obj(a).get("Type")) for a in as_list(rule["Properties"].get("Actions")))
         auths = [
             {"authenticate-cognito": "Cognito", "authenticate-oidc": "OIDC"}[a]
             for a in actions
             if a.startswith("authenticate-")
         ]
-        ports = sorted({flat_text(listener.get("Port", "?")) for listener in listeners})
+        ports = sorted(
+            {flat_text(listener["Properties"].get("Port", "?")) for listener in listeners.values()}
+        )
         detail = f"internet-facing {kind} load balancer" + (
             f", listeners on {', '.join(ports)}" if ports else ""
         )
@@ -441,10 +444,10 @@ def _ports(rule: dict[str, Any]) -> str:
     name = {"6": "tcp", "17": "udp", "1": "icmp"}.get(protocol, protocol)
     if name == "icmp" or low is None:
         return name
-    if low == high:
-        return f"{name} {flat_text(low)}"
     if (low, high) in ((0, 65535), (-1, -1)):
         return f"{name} all ports"
+    if low == high:
+        return f"{name} {flat_text(low)}"
     return f"{name} {flat_text(low)}-{flat_text(high)}"
 
 

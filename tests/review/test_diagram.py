@@ -102,7 +102,7 @@ def app() -> dict:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, not per module: mutation testing credits a computation to the test that runs it
 def graph(app):
     return build_graph(stack_of(app))
 
