@@ -122,4 +122,28 @@ def short_type(resource_type: str) -> str:
 
 
 def is_true(value: Any) -> bool:
+    """True for ``true`` and the string ``"true"`` (any case): CloudFormation accepts both for a boolean."""
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    """True for ``false`` and the string ``"false"`` (any case): an explicit false, not a missing value."""
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+|\$?\{[^}]*\}")
+
+
+def endpoint_service(service_name: Any) -> str:
+    """The service of a VPC endpoint's ServiceName: what follows the region.
+
+    ``com.amazonaws.us-east-1.ecr.api`` -> ``ecr.api``; ``com.amazonaws.{AWS::Region}.execute-api`` ->
+    ``execute-api``; ``com.amazonaws.vpce.eu-west-1.vpce-svc-0abc`` -> ``vpce-svc-0abc``; a name with no region
+    part is returned whole.
+    """
+    text = flat_text(service_name)
+    parts = text.split(".")
+    for index, part in enumerate(parts[:-1]):
+        if _REGION.fullmatch(part):
+            return ".".join(parts[index + 1 :])
+    return text

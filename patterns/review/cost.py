@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import prices as p
-from .cfn import TIMES, as_list, flat_text, is_intrinsic, is_true, obj, ref_target, referenced_ids, service_of
+from .cfn import (
+    TIMES,
+    as_list,
+    endpoint_service,
+    flat_text,
+    is_intrinsic,
+    is_true,
+    obj,
+    ref_target,
+    referenced_ids,
+    service_of,
+)
 from .load import StackTemplate, type_of
 
 H = p.HOURS_PER_MONTH
@@ -122,7 +133,7 @@ def _endpoint(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     subnets = props.get("SubnetIds")
     if not isinstance(subnets, list) or not subnets:
         return None, f"{kind} endpoint with subnets resolved at deploy time (per-AZ price unknown)"
-    service = flat_text(props.get("ServiceName", "")).rsplit(".", 1)[-1]
+    service = endpoint_service(props.get("ServiceName", ""))
     monthly, basis = _hourly(p.INTERFACE_ENDPOINT_AZ_HOUR, len(subnets), "AZ")
     return monthly, f"{kind} endpoint {service}: {basis}".replace("endpoint : ", "endpoint: ")
 
@@ -152,15 +163,20 @@ def _fsx(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     if kind == "WINDOWS":
         config = obj(props.get("WindowsConfiguration"))
         deployment = str(config.get("DeploymentType", "SINGLE_AZ_1"))
-        if props.get("StorageType", "SSD") != "SSD" or deployment not in p.FSX_WINDOWS_SSD_GB_MONTH:
-            return None, f"FSx for Windows {deployment} {props.get('StorageType')} not in the price table"
+        storage_type = props.get("StorageType")
+        # FSx for Windows File Server uses SSD storage when StorageType is not set
+        default = " (StorageType not set: SSD by default)" if storage_type is None else ""
+        storage = "SSD" if storage_type is None else flat_text(storage_type)
+        if storage != "SSD" or deployment not in p.FSX_WINDOWS_SSD_GB_MONTH:
+            return None, f"FSx for Windows {deployment} {storage}{default} not in the price table"
         throughput = _count(config.get("ThroughputCapacity"), "ThroughputCapacity")
-        storage, mbps = (
+        gb_month, mbps = (
             p.FSX_WINDOWS_SSD_GB_MONTH[deployment],
             p.FSX_WINDOWS_THROUGHPUT_MBPS_MONTH[deployment],
         )
-        return capacity * storage + throughput * mbps, (
-            f"Windows {deployment}: {capacity} GiB {TIMES} ${storage:.3f} + {throughput} MBps {TIMES} ${mbps:.2f} per month"
+        label = f"{deployment} SSD{default}" if default else deployment
+        return capacity * gb_month + throughput * mbps, (
+            f"Windows {label}: {capacity} GiB {TIMES} ${gb_month:.3f} + {throughput} MBps {TIMES} ${mbps:.2f} per month"
         )
     return None, f"FSx {kind} not in the price table"
 
@@ -233,10 +249,15 @@ def _batch(stack: StackTemplate, props: dict[str, Any]) -> Estimate:
     resources = obj(props.get("ComputeResources"))
     if props.get("Type", "MANAGED") != "MANAGED" or not resources:
         return 0.0, "unmanaged compute environment: instances are costed where they are defined"
-    minimum = resources.get("MinvCpus", 0)
+    kind = flat_text(resources.get("Type", "EC2"))
+    minimum = resources.get("MinvCpus")
+    if kind.startswith("FARGATE"):
+        ignored = f" (MinvCpus {flat_text(minimum)} does not apply to Fargate)" if minimum is not None else ""
+        return 0.0, f"{kind} compute environment{ignored}: tasks only while jobs run"
+    if minimum is None:
+        return 0.0, "MinvCpus not set (0 by default): instances only while jobs run"
     vcpus = _count(minimum, "MinvCpus")
-    kind = str(resources.get("Type", "EC2"))
-    if vcpus == 0 or kind.startswith("FARGATE"):
+    if vcpus == 0:
         return 0.0, "MinvCpus 0: instances only while jobs run"
     rate, source = p.BATCH_DEFAULT_VCPU_HOUR, "m5.large per vCPU"
     for name in as_list(resources.get("InstanceTypes")):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .cfn import as_list, flat_text, is_true, obj, ref_target, referenced_ids
+from .cfn import as_list, flat_text, is_false, is_true, obj, ref_target, referenced_ids
 from .load import StackTemplate
 
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
@@ -306,7 +306,7 @@ def accelerators(stack: StackTemplate) -> list[Exposure]:
             "Global Accelerator", lid, res["Type"], "static anycast IP addresses", NONE, WAF_UNSUPPORTED
         )
         for lid, res in stack.of_type("AWS::GlobalAccelerator::Accelerator")
-        if res["Properties"].get("Enabled", True) is not False
+        if not is_false(res["Properties"].get("Enabled"))
     ]
 
 
@@ -328,7 +328,8 @@ def transfer_servers(stack: StackTemplate) -> list[Exposure]:
             continue
         kind = str(props.get("IdentityProviderType", "SERVICE_MANAGED"))
         protocols = ", ".join(flat_text(p) for p in as_list(props.get("Protocols"))) or "SFTP"
-        detail = f"{protocols} on a {'public' if endpoint == 'PUBLIC' else 'VPC endpoint with Elastic IPs'} endpoint"
+        where = "a public endpoint" if endpoint == "PUBLIC" else "a VPC endpoint with Elastic IPs"
+        detail = f"{protocols} on {where}"
         auth = _TRANSFER_AUTH.get(kind, kind)
         found.append(_endpoint("Transfer Family server", lid, res["Type"], detail, auth, WAF_UNSUPPORTED))
     return found

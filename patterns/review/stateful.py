@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cfn import as_list, flat_text, is_true, obj
+from .cfn import as_list, flat_text, is_false, is_true, obj
 from .load import StackTemplate
 
 KEEPS_DATA = frozenset({"Retain", "RetainExceptOnCreate", "Snapshot"})
@@ -90,7 +90,7 @@ def _sqs(p: dict[str, Any]) -> tuple[str, str]:
     key = p.get("KmsMasterKeyId")
     if key:
         encryption = f"KMS key {_key(key)}"
-    elif p.get("SqsManagedSseEnabled") is False:
+    elif is_false(p.get("SqsManagedSseEnabled")):
         encryption = "none"
     else:
         encryption = "SSE-SQS (default)"

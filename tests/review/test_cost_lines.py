@@ -136,7 +136,7 @@ PRICED: dict[str, tuple[dict[str, Any], dict[str, Any], float, str]] = {
             WindowsConfiguration={"ThroughputCapacity": 16},
         ),
         32 * 0.130 + 16 * 2.20,
-        f"Windows SINGLE_AZ_1: 32 GiB {X} $0.130 + 16 MBps {X} $2.20 per month",
+        f"Windows SINGLE_AZ_1 SSD (StorageType not set: SSD by default): 32 GiB {X} $0.130 + 16 MBps {X} $2.20 per month",
     ),
     "windows multi az": (
         {},
@@ -643,11 +643,11 @@ IDLE: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "batch with no minimum": (
         res("AWS::Batch::ComputeEnvironment", ComputeResources={"MaxvCpus": 4}),
-        "MinvCpus 0: instances only while jobs run",
+        "MinvCpus not set (0 by default): instances only while jobs run",
     ),
     "batch on fargate": (
         res("AWS::Batch::ComputeEnvironment", ComputeResources={"Type": "FARGATE_SPOT", "MinvCpus": 4}),
-        "MinvCpus 0: instances only while jobs run",
+        "FARGATE_SPOT compute environment (MinvCpus 4 does not apply to Fargate): tasks only while jobs run",
     ),
     "ecs service on ec2": (
         res("AWS::ECS::Service", LaunchType="EC2", CapacityProviderStrategy=[{"CapacityProvider": "Asg"}]),

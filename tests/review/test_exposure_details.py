@@ -443,7 +443,7 @@ def test_user_pool_domains_accelerators_transfer_and_iot():
             "Transfer Family server",
             "Ftps",
             tf,
-            "FTPS, SFTP on a VPC endpoint with Elastic IPs endpoint",
+            "FTPS, SFTP on a VPC endpoint with Elastic IPs",
             "custom identity provider (Lambda)",
             NS,
             "low",
