@@ -437,11 +437,19 @@ def public_addresses(stack: StackTemplate) -> list[Exposure]:
 # --- network rules, buckets, databases -----------------------------------------------------------------------------
 
 
+def _port(value: Any) -> Any:
+    """A port as an int when the template writes it as a number or a numeric string (CloudFormation accepts
+    both), else the value as written (an intrinsic, None)."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
 def _ports(rule: dict[str, Any]) -> str:
     protocol = str(rule.get("IpProtocol", "?"))
     if protocol in ("-1", "all"):
         return "all traffic"
-    low, high = rule.get("FromPort"), rule.get("ToPort")
+    low, high = _port(rule.get("FromPort")), _port(rule.get("ToPort"))
     name = {"6": "tcp", "17": "udp", "1": "icmp"}.get(protocol, protocol)
     if name == "icmp" or low is None:
         return name
@@ -461,8 +469,13 @@ def _world_source(rule: dict[str, Any]) -> str | None:
 
 
 def _web_port(rule: dict[str, Any]) -> bool:
-    low, high = rule.get("FromPort"), rule.get("ToPort")
-    return str(rule.get("IpProtocol")) in ("tcp", "6") and low == high and low in WEB_PORTS
+    low, high = _port(rule.get("FromPort")), _port(rule.get("ToPort"))
+    return (
+        str(rule.get("IpProtocol")) in ("tcp", "6")
+        and isinstance(low, int)
+        and low == high
+        and low in WEB_PORTS
+    )
 
 
 def _ingress(lid: str, rtype: str, rule: dict[str, Any], source: str, into: str = "") -> Exposure:

@@ -78,12 +78,16 @@ def _efs(p: dict[str, Any]) -> tuple[str, str]:
 
 def _fsx(p: dict[str, Any]) -> tuple[str, str]:
     key = p.get("KmsKeyId")
+    encryption = f"KMS key {_key(key)}" if key else "AWS managed key (always encrypted)"
     kind = str(p.get("FileSystemType", "?"))
     lustre = obj(p.get("LustreConfiguration"))
-    notes = kind + (f" {lustre['DeploymentType']}" if "DeploymentType" in lustre else "")
-    if lustre.get("DeploymentType") in ("SCRATCH_1", "SCRATCH_2"):
+    deployment = lustre.get("DeploymentType")
+    if kind == "LUSTRE" and deployment is None:  # FSx for Lustre is SCRATCH_1 when DeploymentType is not set
+        return encryption, "LUSTRE SCRATCH_1 by default (scratch: no replication)"
+    notes = kind + (f" {flat_text(deployment)}" if deployment is not None else "")
+    if deployment in ("SCRATCH_1", "SCRATCH_2"):
         notes += " (scratch: no replication)"
-    return (f"KMS key {_key(key)}" if key else "AWS managed key (always encrypted)"), notes
+    return encryption, notes
 
 
 def _sqs(p: dict[str, Any]) -> tuple[str, str]:
@@ -132,12 +136,15 @@ def _secret(p: dict[str, Any]) -> tuple[str, str]:
 
 
 def _rds(p: dict[str, Any]) -> tuple[str, str]:
+    cluster = p.get("DBClusterIdentifier")
+    if cluster is not None and "StorageEncrypted" not in p:  # an Aurora instance: its cluster encrypts
+        return f"set by its DB cluster {_key(cluster)}", ""
     if not is_true(p.get("StorageEncrypted")):
         return "none", ""
     key = p.get("KmsKeyId")
     days = p.get("BackupRetentionPeriod")
     return (f"KMS key {_key(key)}" if key else "KMS (aws/rds)"), (
-        f"backups {flat_text(days)} days" if days else ""
+        f"backups {flat_text(days)} days" if days is not None and flat_text(days) != "0" else ""
     )
 
 

@@ -217,3 +217,113 @@ def test_queue_with_sse_sqs_turned_off_by_a_string_is_unencrypted(value, encrypt
 def test_transfer_detail_reads_as_one_phrase(props, detail):
     (found,) = x.transfer_servers(stack_of({"T": res("AWS::Transfer::Server", **props)}))
     assert found.detail == detail
+
+
+# --- the same bug class elsewhere: defaults read from the template, numbers written as strings -----------------
+
+
+@pytest.mark.parametrize(
+    ("resource", "encryption", "notes"),
+    [
+        pytest.param(
+            res("AWS::FSx::FileSystem", FileSystemType="LUSTRE", StorageCapacity=1200),
+            "AWS managed key (always encrypted)",
+            "LUSTRE SCRATCH_1 by default (scratch: no replication)",
+            id="lustre-without-deployment-type-is-scratch-1",
+        ),
+        pytest.param(
+            res(
+                "AWS::FSx::FileSystem",
+                FileSystemType="LUSTRE",
+                KmsKeyId={"Ref": "Key"},
+                LustreConfiguration={},
+            ),
+            "KMS key {Key}",
+            "LUSTRE SCRATCH_1 by default (scratch: no replication)",
+            id="lustre-empty-configuration-with-a-key",
+        ),
+        pytest.param(
+            res("AWS::FSx::FileSystem", FileSystemType="WINDOWS"),
+            "AWS managed key (always encrypted)",
+            "WINDOWS",
+            id="windows-has-no-deployment-note",
+        ),
+        pytest.param(
+            res("AWS::RDS::DBInstance", DBClusterIdentifier={"Ref": "Cluster"}, Engine="aurora-postgresql"),
+            "set by its DB cluster {Cluster}",
+            "",
+            id="aurora-instance-is-encrypted-by-its-cluster",
+        ),
+        pytest.param(
+            res("AWS::RDS::DBInstance", DBClusterIdentifier="c", StorageEncrypted=False),
+            "none",
+            "",
+            id="cluster-member-that-says-unencrypted",
+        ),
+        pytest.param(
+            res("AWS::RDS::DBInstance", StorageEncrypted="true", BackupRetentionPeriod="0"),
+            "KMS (aws/rds)",
+            "",
+            id="backups-off-written-as-a-string",
+        ),
+        pytest.param(
+            res("AWS::RDS::DBInstance", StorageEncrypted="true", BackupRetentionPeriod="14"),
+            "KMS (aws/rds)",
+            "backups 14 days",
+            id="backups-written-as-a-string",
+        ),
+    ],
+)
+def test_stateful_rows_read_what_the_template_leaves_to_a_default(resource, encryption, notes):
+    (row,) = stateful_resources(stack_of({"R": resource}))
+    assert (row.encryption, row.notes) == (encryption, notes)
+
+
+WORLD4 = {"CidrIp": "0.0.0.0/0"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "detail", "severity"),
+    [
+        pytest.param(
+            {"IpProtocol": "tcp", "FromPort": "443", "ToPort": "443", **WORLD4},
+            "tcp 443 from 0.0.0.0/0",
+            "medium",
+            id="web-port-as-a-string-is-a-web-port",
+        ),
+        pytest.param(
+            {"IpProtocol": "6", "FromPort": "80", "ToPort": 80, **WORLD4},
+            "tcp 80 from 0.0.0.0/0",
+            "medium",
+            id="mixed-string-and-number",
+        ),
+        pytest.param(
+            {"IpProtocol": "tcp", "FromPort": "0", "ToPort": "65535", **WORLD4},
+            "tcp all ports from 0.0.0.0/0",
+            "high",
+            id="all-ports-as-strings",
+        ),
+        pytest.param(
+            {"IpProtocol": "udp", "FromPort": "-1", "ToPort": "-1", **WORLD4},
+            "udp all ports from 0.0.0.0/0",
+            "high",
+            id="minus-one-as-strings",
+        ),
+        pytest.param(
+            {"IpProtocol": "tcp", "FromPort": "22", "ToPort": "22", **WORLD4},
+            "tcp 22 from 0.0.0.0/0",
+            "high",
+            id="ssh-as-a-string",
+        ),
+        pytest.param(
+            {"IpProtocol": "tcp", "FromPort": {"Ref": "P"}, "ToPort": {"Ref": "P"}, **WORLD4},
+            "tcp {P} from 0.0.0.0/0",
+            "high",
+            id="port-resolved-at-deploy-time-does-not-crash",
+        ),
+    ],
+)
+def test_world_ingress_reads_ports_written_as_strings(rule, detail, severity):
+    group = res("AWS::EC2::SecurityGroup", SecurityGroupIngress=[rule])
+    (found,) = x.world_ingress(stack_of({"Sg": group}))
+    assert (found.detail, found.severity) == (detail, severity)
