@@ -418,6 +418,18 @@ def public_addresses(stack: StackTemplate) -> list[Exposure]:
                     WAF_UNSUPPORTED,
                 )
             )
+    for lid, res in stack.of_type("AWS::AutoScaling::LaunchConfiguration"):
+        if is_true(res["Properties"].get("AssociatePublicIpAddress")):
+            found.append(
+                _endpoint(
+                    "Instances with a public IPv4 address",
+                    lid,
+                    res["Type"],
+                    "launch configuration sets AssociatePublicIpAddress: true",
+                    NONE,
+                    WAF_UNSUPPORTED,
+                )
+            )
     for lid, res in stack.of_type("AWS::ECS::Service"):
         network = obj(obj(res["Properties"].get("NetworkConfiguration")).get("AwsvpcConfiguration"))
         if network.get("AssignPublicIp") == "ENABLED":

@@ -327,3 +327,20 @@ def test_world_ingress_reads_ports_written_as_strings(rule, detail, severity):
     group = res("AWS::EC2::SecurityGroup", SecurityGroupIngress=[rule])
     (found,) = x.world_ingress(stack_of({"Sg": group}))
     assert (found.detail, found.severity) == (detail, severity)
+
+
+def test_launch_configuration_with_public_addresses_is_exposed_as_its_cost_counts_it():
+    resources = {
+        "Public": res("AWS::AutoScaling::LaunchConfiguration", AssociatePublicIpAddress="true"),
+        "PublicBool": res("AWS::AutoScaling::LaunchConfiguration", AssociatePublicIpAddress=True),
+        "Private": res("AWS::AutoScaling::LaunchConfiguration", AssociatePublicIpAddress="false"),
+        "Unset": res("AWS::AutoScaling::LaunchConfiguration", InstanceType="t3.micro"),
+    }
+    found = [
+        (e.kind, e.logical_id, e.detail, e.auth, e.severity) for e in x.public_addresses(stack_of(resources))
+    ]
+    detail = "launch configuration sets AssociatePublicIpAddress: true"
+    assert found == [
+        ("Instances with a public IPv4 address", "Public", detail, "none", "high"),
+        ("Instances with a public IPv4 address", "PublicBool", detail, "none", "high"),
+    ]
