@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from .._core import Problems, acknowledge, renamed_arguments
+from .._core import Problems, acknowledge, is_token, renamed_arguments
 from .._core.arguments import checked_arguments
 from .._core.limits import ECS_CLUSTER_NAME, check_instance_type, check_name, check_subnets_in_vpc
 from .._core.names import claim_name
@@ -69,9 +69,8 @@ class ContainerCluster(Construct):
                 ("target_capacity_percent", target_capacity_percent, 100),
                 ("spot_instances", spot_instances, False),
             ):
-                problems.require(
-                    value == default, name, value, "only applies with instance_type (EC2 capacity)"
-                )
+                if is_token(value) or value != default:  # a deploy-time value would be unused too
+                    problems.add(name, value, "only applies with instance_type (EC2 capacity)")
         else:
             check_instance_type(problems, "instance_type", instance_type.to_string(), "t3.medium")
             problems.at_least("min_capacity", min_capacity, 0)
