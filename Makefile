@@ -60,11 +60,14 @@ synth: setup ## synthesize every example stack into cdk.out/ (cdk-nag and cfn va
 	cdk synth --quiet
 	@echo "Templates:"; ls -1 cdk.out/*.template.json
 
+# Tests run with their own TMPDIR, removed afterwards: every CDK App without an outdir (and jsii) writes
+# a temporary directory that nothing else deletes.
 test: setup ## run the whole test suite
-	$(BIN)/python -m pytest
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; TMPDIR=$$tmp $(BIN)/python -m pytest
 
 fuzz: setup ## the bad-input property test at length (400 examples, cfn-lint on every template that synthesizes)
-	CDP_FUZZ=1 $(BIN)/python -m pytest tests/consumer/test_bad_input.py -k generated -p no:randomly
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; TMPDIR=$$tmp CDP_FUZZ=1 \
+	  $(BIN)/python -m pytest tests/consumer/test_bad_input.py -k generated -p no:randomly
 
 review: setup ## write a review report of cdk.out (Markdown + HTML) to cdk.out/review/; run `make synth` first
 	$(BIN)/python -m patterns.review cdk.out
