@@ -301,8 +301,10 @@ MUTATIONS: list[Mutation] = [
     M(
         "serverless_web",
         "patterns/serverless_web/static_site.py",
-        "                    threshold=error_rate_threshold_percent,",
-        "                    threshold=100,",
+        "                    distribution_id=self.distribution.distribution_id,\n"
+        "                    threshold_percent=error_rate_threshold_percent,",
+        "                    distribution_id=self.distribution.distribution_id,\n"
+        "                    threshold_percent=100,",
         "CloudFront error-rate alarm at 100 %",
     ),
     M(
@@ -387,8 +389,8 @@ MUTATIONS: list[Mutation] = [
     M(
         "containers",
         "patterns/containers/service.py",
-        "metric=self.service.metric_cpu_utilization(period=Duration.minutes(5)),\n            threshold=90,",
-        "metric=self.service.metric_cpu_utilization(period=Duration.minutes(5)),\n            threshold=99,",
+        "metric=self.metric_cpu_utilization(),\n            threshold=90,",
+        "metric=self.metric_cpu_utilization(),\n            threshold=99,",
         "CPU alarm at 99 %",
     ),
     M(

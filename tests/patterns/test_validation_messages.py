@@ -180,3 +180,77 @@ def test_empty_problems_are_falsy_and_raise_nothing() -> None:
     problems.add("a", 1, "bad")
     assert problems
     assert messages(problems) == ["a=1: bad"]
+
+
+def test_a_two_label_name_with_the_root_dot() -> None:
+    assert is_domain_name("a.b.") is True  # the root dot only is dropped, not the last label's letter
+
+
+def test_the_token_magnitude_is_a_strict_bound() -> None:
+    assert is_token(1e288) is False
+    assert is_token(-1e288) is False
+    assert is_token(1.0000001e288) is True
+
+
+def test_show_keeps_300_characters_and_names_a_number_token() -> None:
+    from patterns._core.validation import show
+
+    assert show("a" * 298) == "'" + "a" * 298 + "'"  # 300 characters: kept whole
+    shortened = show("a" * 299)  # 301 characters
+    assert shortened == "'" + "a" * 296 + "..."
+    assert len(shortened) == 300
+    assert show(-1.8881545897087626e289) == "<deploy-time number>"
+    assert show(float("inf")) == "inf"
+    assert show([1, "x"]) == "[1, 'x']"
+
+
+def test_require_literal_refuses_a_token_with_the_reason() -> None:
+    problems = Problems("Fleet")
+    assert problems.require_literal("max_capacity", 4, "the scaling steps are computed from it") is True
+    assert problems.require_literal("max_capacity", None, "the scaling steps are computed from it") is True
+    assert (
+        problems.require_literal(
+            "max_capacity", -1.8881545897087626e289, "the scaling steps are computed from it"
+        )
+        is False
+    )
+    assert problems.require_literal("names", "${Token[X.1]}", "each name is checked") is False
+    with pytest.raises(ValueError) as raised:
+        problems.raise_if_any()
+    assert str(raised.value) == (
+        "Fleet: invalid arguments:\n"
+        "  - max_capacity=<deploy-time number>: must be a literal value: the scaling steps are computed from "
+        "it, so a deploy-time value (a CfnParameter, a token) cannot set it\n"
+        "  - names='${Token[X.1]}': must be a literal value: each name is checked, so a deploy-time value (a "
+        "CfnParameter, a token) cannot set it"
+    )
+
+
+def test_between_skips_a_number_token() -> None:
+    problems = Problems("Fleet")
+    problems.between("max_capacity", -1.8881545897087626e289, 1, 5)
+    problems.between("min_capacity", 0, 1, 5)
+    with pytest.raises(ValueError) as raised:
+        problems.raise_if_any()
+    assert str(raised.value) == "Fleet: invalid arguments:\n  - min_capacity=0: must be between 1 and 5"
+
+
+def test_while_collecting_the_problems_are_handed_over_not_raised_as_an_error() -> None:
+    from patterns._core.validation import COLLECTING, CollectedProblems
+
+    problems = Problems("Fleet")
+    problems.add("min_capacity", 0, "must be at least 1")
+    token = COLLECTING.set(True)
+    try:
+        with pytest.raises(CollectedProblems) as raised:
+            problems.raise_if_any()
+    finally:
+        COLLECTING.reset(token)
+    assert raised.value.items == ["min_capacity=0: must be at least 1"]
+    quiet = COLLECTING.set(True)
+    try:
+        with pytest.raises(CollectedProblems) as empty:
+            Problems("Fleet").raise_if_any()
+    finally:
+        COLLECTING.reset(quiet)
+    assert empty.value.items == []
