@@ -26,7 +26,7 @@ from constructs import Construct
 
 from .._core import Problems, acknowledge, alarm, is_token, secure_bucket
 from .._core.arguments import DeployTimeList, checked_arguments
-from .._core.limits import check_instance_type, check_subnets_in_vpc
+from .._core.limits import SSM_PARAMETER_NAME, check_instance_type, check_subnets_in_vpc
 from .._core.names import claim_name
 from .components import ShellStep, check_steps, component_document, content_version
 from .cron import cron_problems
@@ -43,7 +43,6 @@ SESSION_MANAGER_HINT = (
 _NAME = re.compile(r"^[A-Za-z0-9][-_A-Za-z0-9]{1,98}[A-Za-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _ACCOUNT = re.compile(r"^\d{12}$")
-_PARAMETER = re.compile(r"^/[A-Za-z0-9_.\-/]{1,1000}$")
 
 
 def managed_component(name: str) -> str:
@@ -153,14 +152,15 @@ class GoldenImagePipeline(Construct):
             problems.require(
                 bool(_ACCOUNT.match(account)), "share_with_accounts", account, "must be 12 digits"
             )
+        reserved = parameter_name.lower().startswith(("/aws", "/ssm"))  # case-insensitive, as SSM has it
         problems.require(
-            bool(_PARAMETER.match(parameter_name)),
+            parameter_name.startswith("/") and (reserved or bool(SSM_PARAMETER_NAME.match(parameter_name))),
             "image_parameter_name",
             parameter_name,
             "must be a path such as /cdp/ami/web (letters, digits, _ . - /)",
         )
         problems.require(
-            not parameter_name.startswith(("/aws", "/ssm")),
+            not reserved,
             "image_parameter_name",
             parameter_name,
             "the /aws and /ssm prefixes are reserved by AWS",

@@ -30,6 +30,8 @@ ANONYMOUS_IP_RULE_GROUP = "AWSManagedRulesAnonymousIpList"
 ADMIN_PROTECTION_RULE_GROUP = "AWSManagedRulesAdminProtectionRuleSet"
 """Blocks external access to exposed admin pages (100 WCU): ``admin_protection=True``."""
 
+DEFAULT_RATE_LIMIT = 2000
+"""Requests per client IP per evaluation window above which the IP is blocked, by default."""
 MIN_RATE_LIMIT = 10
 """WAF's minimum rate-based limit per evaluation window (was 100 until August 2024; the
 ``AWS::WAFv2::WebACL`` schema's ``RateLimit`` has ``minimum: 10``, ``maximum: 2000000000``)."""
@@ -94,7 +96,7 @@ class EdgeProtection(Construct):
         managed_rules_count_only: bool = False,
         block_anonymous_ips: bool = False,
         admin_protection: bool = False,
-        rate_limit: int = 2000,
+        rate_limit: int = DEFAULT_RATE_LIMIT,
         rate_limit_window: Duration = Duration.minutes(5),
         log_allowed_requests: bool = True,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,

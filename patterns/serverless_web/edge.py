@@ -26,7 +26,7 @@ from constructs import Construct
 
 from .._core import Problems, alarm
 from .._core.arguments import checked_arguments
-from ..security.edge_protection import MAX_RATE_LIMIT, MIN_RATE_LIMIT, EdgeProtection
+from ..security.edge_protection import DEFAULT_RATE_LIMIT, MAX_RATE_LIMIT, MIN_RATE_LIMIT, EdgeProtection
 from .options import SiteDomain
 
 CLOUDFRONT_REGION = "us-east-1"
@@ -98,7 +98,7 @@ class CloudFrontEdge(Construct):
         web_acl_arn: str | None = None,
         create_web_acl: bool = True,
         blocked_cidrs: Sequence[str] = (),
-        rate_limit: int = 2000,
+        rate_limit: int = DEFAULT_RATE_LIMIT,
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
         """
@@ -140,7 +140,10 @@ class CloudFrontEdge(Construct):
                 not blocked_cidrs, "blocked_cidrs", list(blocked_cidrs), "applies only to a web ACL made here"
             )
             problems.require(
-                rate_limit == 2000, "rate_limit", rate_limit, "applies only to a web ACL made here"
+                rate_limit == DEFAULT_RATE_LIMIT,
+                "rate_limit",
+                rate_limit,
+                "applies only to a web ACL made here",
             )
         problems.raise_if_any()
 

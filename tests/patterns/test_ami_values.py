@@ -78,3 +78,37 @@ def test_a_deploy_time_list_of_distribution_regions_is_refused() -> None:
         "something for each item at synthesis, so a deploy-time list (a CommaDelimitedList parameter, "
         "Token.as_list) cannot set it"
     )
+
+
+@pytest.mark.parametrize("name", ["cdp/ami/web", "/cdp//web", "/cdp/ami web", "/cdp/ami/"])
+def test_an_image_parameter_name_ssm_refuses_is_refused(name: str) -> None:
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Ami")
+    with pytest.raises(ValueError) as raised:
+        GoldenImagePipeline(
+            stack,
+            "Pipeline",
+            **{**CATALOG["GoldenImagePipeline"](Shared(stack)), "image_parameter_name": name},
+        )
+    assert str(raised.value) == (
+        "GoldenImagePipeline: invalid arguments:\n"
+        f"  - image_parameter_name={name!r}: must be a path such as /cdp/ami/web (letters, digits, _ . - /)"
+    )
+
+
+@pytest.mark.parametrize("name", ["/aws/ami/web", "/SSM/web"])
+def test_an_image_parameter_name_under_a_reserved_prefix_is_refused(name: str) -> None:
+    from tests.consumer.catalog import CATALOG, Shared
+
+    stack = Stack(App(), "Ami")
+    with pytest.raises(ValueError) as raised:
+        GoldenImagePipeline(
+            stack,
+            "Pipeline",
+            **{**CATALOG["GoldenImagePipeline"](Shared(stack)), "image_parameter_name": name},
+        )
+    assert str(raised.value) == (
+        "GoldenImagePipeline: invalid arguments:\n"
+        f"  - image_parameter_name={name!r}: the /aws and /ssm prefixes are reserved by AWS"
+    )
