@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from tests.patterns.web_runtime import api, renderer, web_pages
+
 RUNTIME = Path(__file__).resolve().parents[2] / "patterns" / "serverless_web" / "runtime"
 TABLE, BUCKET, SITE = "items", "site-content", "https://www.example.com"
-
-
-def load(name: str) -> ModuleType:
-    """A handler module under its package name (so that mutation testing can follow its functions), with
-    ``web_pages`` importable by that name, as Lambda imports it (the handler's folder on sys.path)."""
-    if "web_pages" not in sys.modules:
-        sys.modules["web_pages"] = importlib.import_module("patterns.serverless_web.runtime.web_pages")
-    return importlib.import_module(f"patterns.serverless_web.runtime.{name}")
-
-
-api = load("api")
-renderer = load("renderer")
-web_pages = load("web_pages")
 
 
 @pytest.fixture

@@ -4,27 +4,14 @@ made and the log lines. ``boto3.client`` is replaced by a spy that hands out fak
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import sys
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-
-def load(name: str) -> ModuleType:
-    """A handler module under its package name, with ``web_pages`` importable by its bare name."""
-    if "web_pages" not in sys.modules:
-        sys.modules["web_pages"] = importlib.import_module("patterns.serverless_web.runtime.web_pages")
-    return importlib.import_module(f"patterns.serverless_web.runtime.{name}")
-
-
-api = load("api")
-renderer = load("renderer")
-web_pages = load("web_pages")
+from tests.patterns.web_runtime import api, renderer, web_pages
 
 SITE = "https://www.example.com"
 ID_PROBLEM = "id must be 1-64 lower-case letters, digits and inner hyphens"
