@@ -122,8 +122,8 @@ MUTATIONS: list[Mutation] = [
     M(
         "security",
         "patterns/security/edge_protection.py",
-        "        rate_limit: int = 2000,",
-        "        rate_limit: int = 20000,",
+        "DEFAULT_RATE_LIMIT = 2000\n",
+        "DEFAULT_RATE_LIMIT = 20000\n",
         "rate limit ten times too high",
     ),
     M(
